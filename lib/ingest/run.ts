@@ -1,0 +1,81 @@
+import type pg from "pg";
+import type { IngestAdapter, IngestInput, NormalizedBatch, TProgress } from "./adapter";
+import { applyBatch, addCounts, emptyCounts, type TBatchCounts } from "./load";
+import { clearCheckpoints, createIngestRun, finishIngestRun, loadCheckpoints, recordRunProgress, saveCheckpoint } from "./repository";
+
+/**
+ * Runs one ingest: preflight (hostile input is refused before anything is
+ * written), then each batch with its checkpoint in one transaction. A run
+ * killed at any point resumes from the last committed checkpoint; because
+ * every write is idempotent, replaying a batch is harmless. When the input
+ * is finished its checkpoints are cleared, so importing it again re-reads
+ * everything (and changes nothing).
+ */
+
+export interface TIngestOptions {
+  adapter: IngestAdapter;
+  input: IngestInput;
+  pool: pg.Pool;
+  onProgress?: (p: TProgress & { counts: TBatchCounts }) => void;
+  /** Stop after this many batches (tests of interruption). */
+  maxBatches?: number;
+}
+
+export interface TIngestSummary {
+  runId: number;
+  source: string;
+  sourceKey: string;
+  resumed: boolean;
+  batches: number;
+  counts: TBatchCounts;
+}
+
+export async function runIngest(opts: TIngestOptions): Promise<TIngestSummary> {
+  const { adapter, input, pool } = opts;
+  await adapter.preflight?.(input);
+  const sourceKey = await adapter.sourceKey(input);
+  const checkpoints = await loadCheckpoints(pool, sourceKey);
+  const runId = await createIngestRun(pool, { source: adapter.name, sourceKey, location: input.location });
+  const ctx = { source: adapter.name, ingestRunId: runId, workspaceIds: new Map<string, number>() };
+  let counts = emptyCounts();
+  let batches = 0;
+  const client = await pool.connect();
+  try {
+    const it = adapter.read(input, checkpoints)[Symbol.asyncIterator]();
+    // Parse the next batch while the database writes the current one.
+    let next: Promise<IteratorResult<NormalizedBatch>> = it.next();
+    for (;;) {
+      const r = await next;
+      if (r.done) break;
+      const batch = r.value;
+      if (opts.maxBatches !== undefined && batches >= opts.maxBatches) {
+        await it.return?.();
+        break;
+      }
+      next = it.next();
+      next.catch(() => undefined); // surfaced when awaited
+      await client.query("BEGIN");
+      try {
+        const c = await applyBatch(client, batch, ctx);
+        counts = addCounts(counts, c);
+        if (batch.checkpoint) await saveCheckpoint(client, sourceKey, batch.checkpoint, runId);
+        await recordRunProgress(client, runId, counts, batch.progress);
+        await client.query("COMMIT");
+      } catch (e) {
+        await client.query("ROLLBACK").catch(() => undefined);
+        throw e;
+      }
+      batches++;
+      if (batch.progress) opts.onProgress?.({ ...batch.progress, counts });
+    }
+    const finished = opts.maxBatches === undefined || batches < opts.maxBatches;
+    if (finished) await clearCheckpoints(pool, sourceKey);
+    await finishIngestRun(pool, runId, finished ? "completed" : "failed", finished ? undefined : "stopped early");
+    return { runId, source: adapter.name, sourceKey, resumed: checkpoints.size > 0, batches, counts };
+  } catch (e) {
+    await finishIngestRun(pool, runId, "failed", (e as Error).message).catch(() => undefined);
+    throw e;
+  } finally {
+    client.release();
+  }
+}
