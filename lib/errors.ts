@@ -59,7 +59,8 @@ export class AppError extends Error {
   /** "file:line field: message" — the form printed by the CLI. */
   describe(): string {
     const w = this.where;
-    if (!w) return this.message;
+    // Messages that already name their file need no prefix.
+    if (!w || (w.file && this.message.includes(w.file))) return this.message;
     let loc = w.file ?? "";
     if (w.line !== undefined) loc += `:${w.line}`;
     if (w.column !== undefined) loc += `:${w.column}`;

@@ -52,7 +52,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const rest = argv.slice(consumed);
   const options: ParseArgsConfig["options"] = { help: { type: "boolean", short: "h" } };
-  for (const [name, o] of Object.entries(cmd.options ?? {})) options[name] = { type: o.type, multiple: o.multiple };
+  for (const [name, o] of Object.entries(cmd.options ?? {})) options[name] = { type: o.type, multiple: Boolean(o.multiple) };
   let parsed;
   try {
     parsed = parseArgs({ args: rest, options, allowPositionals: true, strict: true });

@@ -344,6 +344,8 @@ async function* readSlackExport(input: IngestInput, checkpoints: TCheckpoints): 
         if (pending > 0 && pending + n > opts.batchSize) yield flush(fi, ei, entries.length);
         messages.push(...out.messages);
         events.push(...out.events);
+        // A full batch goes out now, so damage further on cannot hold it back.
+        if (messages.length + events.length >= opts.batchSize) yield flush(fi, ei + 1, entries.length);
       }
       // Only after the file is read: the batch carrying this is cut at or after its end.
       if (plan.lastDayFile.get(df.channel) === fi) finished.push(df.channel);

@@ -44,7 +44,7 @@ test("invalid JSON names the file, line and column", () => {
   assert.equal(e.code, "bad_input");
   assert.deepEqual(e.where, { file: "ops/2020-02-02.json", line: 3, column: 16, position: text.indexOf('"text": "b"') });
   assert.match(e.message, /ops\/2020-02-02\.json is not valid JSON: expected ',' or '}'.* at line 3, column 16/);
-  assert.equal(e.describe().startsWith("ops/2020-02-02.json:3:16: "), true);
+  assert.equal(e.describe(), e.message, "a message that names its file is not prefixed again");
 
   const cut = failure(() => parseJsonFile(Buffer.from('[{"ts": "1.1", "text": "unterminated'), "x.json"));
   assert.match(cut.message, /unterminated string at line 1, column 37/);
