@@ -22,7 +22,10 @@ export async function findArchiveStats(db: pg.Pool | pg.ClientBase): Promise<TAr
     (SELECT count(*) FROM person)::int AS people,
     (SELECT count(*) FROM message)::int AS messages,
     (SELECT count(*) FROM channel_event)::int AS "channelEvents",
-    (SELECT count(*) FROM message_version)::int AS versions,
+    -- An unedited message is its own single version (no message_version row).
+    ((SELECT count(*) FROM message_version)
+      + (SELECT count(*) FROM message m WHERE m.text_ts IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM message_version v WHERE v.message_id = m.id)))::int AS versions,
     (SELECT count(*) FROM message WHERE deleted)::int AS deleted,
     (SELECT count(*) FROM reaction)::int AS reactions,
     (SELECT count(*) FROM file)::int AS files,

@@ -1,5 +1,6 @@
 import type pg from "pg";
 import type { NormalizedBatch, NExecution } from "./adapter";
+import { copyRows } from "./copy";
 import { mergeBatch, type TMergedMessage } from "./merge";
 
 /**
@@ -134,45 +135,54 @@ async function upsertChannels(db: pg.ClientBase, wid: number, batch: NormalizedB
   return r.rowCount ?? 0;
 }
 
+const STAGE_MESSAGE_COLUMNS = [
+  "channel", "ts", "thread_ts", "author", "bot_id", "username", "subtype", "text", "text_ts", "text_sha256", "search_text",
+  "attachments", "blocks", "edited_ts", "edited_by", "deleted", "deleted_ts", "reply_count", "pinned", "raw", "raw_sha256",
+];
+
+/**
+ * Per-session staging tables, emptied at every commit. A batch is COPYed in
+ * here, then merged into the archive with one INSERT … SELECT per table.
+ */
+async function ensureStaging(db: pg.ClientBase): Promise<void> {
+  // Cheap when they exist; not cached, as a rolled-back batch also rolls back their creation.
+  await db.query(`CREATE TEMP TABLE IF NOT EXISTS stage_message (
+      channel text, ts text, thread_ts text, author text, bot_id text, username text, subtype text, text text, text_ts text,
+      text_sha256 text, search_text text, attachments jsonb, blocks jsonb, edited_ts text, edited_by text, deleted boolean,
+      deleted_ts text, reply_count int, pinned boolean, raw jsonb, raw_sha256 text) ON COMMIT DELETE ROWS`);
+  await db.query(`CREATE TEMP TABLE IF NOT EXISTS stage_version (
+      channel text, ts text, text text, text_sha256 text, valid_from_ts text, edited_by text) ON COMMIT DELETE ROWS`);
+}
+
 // "take" in SQL: the incoming state carries text that is newer than the
 // stored one (same rule as takesText in merge.ts).
 const TAKE = `(excluded.text_ts IS NOT NULL AND (m.text_ts IS NULL OR
   (excluded.text_ts::numeric, excluded.text_sha256 COLLATE "C") > (m.text_ts::numeric, m.text_sha256 COLLATE "C")))`;
 
-async function upsertMessages(db: pg.ClientBase, wid: number, merged: TMergedMessage[], ctx: TLoadContext): Promise<{ inserted: number; updated: number }> {
-  if (merged.length === 0) return { inserted: 0, updated: 0 };
-  const rows = merged.map((m) => ({
-    channel: m.channel,
-    ts: m.ts,
-    thread_ts: m.threadTs,
-    author: m.user,
-    bot_id: m.botId,
-    username: m.username,
-    subtype: m.subtype,
-    text: m.text,
-    text_ts: m.textTs,
-    text_sha256: m.textSha256,
-    search_text: m.searchText,
-    attachments: m.attachments,
-    blocks: m.blocks,
-    edited_ts: m.editedTs,
-    edited_by: m.editedBy,
-    deleted: m.deleted,
-    deleted_ts: m.deletedTs,
-    reply_count: m.replyCount,
-    pinned: m.pinned,
-    raw: m.raw,
-    raw_sha256: m.rawSha256,
-  }));
+async function upsertMessages(
+  db: pg.ClientBase,
+  wid: number,
+  merged: TMergedMessage[],
+  ctx: TLoadContext,
+): Promise<{ inserted: number; updated: number; superseded: number }> {
+  if (merged.length === 0) return { inserted: 0, updated: 0, superseded: 0 };
+  await copyRows(
+    db,
+    "stage_message",
+    STAGE_MESSAGE_COLUMNS,
+    merged.map((m) => [
+      m.channel, m.ts, m.threadTs, m.user, m.botId, m.username, m.subtype, m.text, m.textTs, m.textSha256, m.searchText,
+      m.attachments, m.blocks, m.editedTs, m.editedBy, m.deleted, m.deletedTs, m.replyCount, m.pinned, m.raw, m.rawSha256,
+    ]),
+  );
+  const superseded = await supersededVersions(db, wid, ctx);
   const r = await db.query<{ inserted: boolean }>(
     `INSERT INTO message AS m (channel_id, ts, thread_ts, author_id, bot_id, username, subtype, text, search_text, attachments, blocks,
         posted_at, text_ts, text_sha256, edited_ts, edited_at, edited_by, deleted, deleted_at, reply_count, pinned, raw, source, ingest_run_id, raw_sha256)
      SELECT c.id, x.ts, x.thread_ts, p.id, x.bot_id, x.username, x.subtype, coalesce(x.text, ''), coalesce(x.search_text, ''), x.attachments, x.blocks,
         to_timestamp(x.ts::numeric), x.text_ts, x.text_sha256, x.edited_ts, to_timestamp(x.edited_ts::numeric), x.edited_by,
-        x.deleted, to_timestamp(x.deleted_ts::numeric), x.reply_count, x.pinned, x.raw, $3, $4, x.raw_sha256
-     FROM jsonb_to_recordset($2::jsonb) AS x(channel text, ts text, thread_ts text, author text, bot_id text, username text, subtype text,
-        text text, text_ts text, text_sha256 text, search_text text, attachments jsonb, blocks jsonb, edited_ts text, edited_by text,
-        deleted boolean, deleted_ts text, reply_count int, pinned boolean, raw jsonb, raw_sha256 text)
+        x.deleted, to_timestamp(x.deleted_ts::numeric), x.reply_count, x.pinned, x.raw, $2, $3, x.raw_sha256
+     FROM stage_message x
      JOIN channel c ON c.workspace_id = $1 AND c.external_id = x.channel
      LEFT JOIN person p ON p.workspace_id = $1 AND p.external_id = x.author
      ON CONFLICT (channel_id, ts) DO UPDATE SET
@@ -206,21 +216,50 @@ async function upsertMessages(db: pg.ClientBase, wid: number, merged: TMergedMes
        OR (excluded.reply_count > coalesce(m.reply_count, -1))
        OR (excluded.pinned AND NOT m.pinned)
      RETURNING (xmax = 0) AS inserted`,
-    [wid, json(rows), ctx.source, ctx.ingestRunId],
+    [wid, ctx.source, ctx.ingestRunId],
   );
   let inserted = 0;
   for (const row of r.rows) if (row.inserted) inserted++;
-  return { inserted, updated: r.rows.length - inserted };
+  return { inserted, updated: r.rows.length - inserted, superseded };
+}
+
+/**
+ * Versions are materialised only for messages that have had two or more
+ * texts: an unedited message's single version is the message itself, which
+ * keeps the common case (millions of unedited messages) to one row each.
+ * Runs before the message upsert: where the stored text differs from the
+ * batch's, both texts become version rows (older observations included, so
+ * the outcome does not depend on order).
+ */
+async function supersededVersions(db: pg.ClientBase, wid: number, ctx: TLoadContext): Promise<number> {
+  const r = await db.query(
+    `WITH pairs AS (
+       SELECT m.id, m.text AS old_text, m.text_sha256 AS old_sha, m.text_ts AS old_ts, m.edited_by AS old_by,
+              x.text, x.text_sha256, x.text_ts, x.edited_by
+       FROM stage_message x JOIN channel c ON c.workspace_id = $1 AND c.external_id = x.channel
+       JOIN message m ON m.channel_id = c.id AND m.ts = x.ts
+       WHERE x.text_sha256 IS NOT NULL AND m.text_sha256 IS NOT NULL AND m.text_sha256 <> x.text_sha256
+     )
+     INSERT INTO message_version AS mv (message_id, text_sha256, text, valid_from_ts, edited_by, source, ingest_run_id)
+     SELECT id, old_sha, old_text, old_ts, old_by, $2::text, $3::int FROM pairs
+     UNION ALL
+     SELECT id, text_sha256, text, text_ts, edited_by, $2::text, $3::int FROM pairs
+     ON CONFLICT (message_id, text_sha256) DO UPDATE SET valid_from_ts = excluded.valid_from_ts, edited_by = excluded.edited_by
+     WHERE excluded.valid_from_ts::numeric < mv.valid_from_ts::numeric`,
+    [wid, ctx.source, ctx.ingestRunId],
+  );
+  return r.rowCount ?? 0;
 }
 
 async function upsertMessageExtras(db: pg.ClientBase, wid: number, merged: TMergedMessage[], ctx: TLoadContext): Promise<Pick<TBatchCounts, "versions" | "reactions" | "files">> {
-  const versions: unknown[] = [];
+  const versions: unknown[][] = [];
   const reactions: unknown[] = [];
   const files: unknown[] = [];
   const links: unknown[] = [];
   for (const m of merged) {
     for (const v of m.versions.values()) {
-      versions.push({ channel: m.channel, ts: m.ts, text: v.text, text_sha256: v.textSha256, valid_from_ts: v.validFromTs, edited_by: v.editedBy });
+      // Only messages with two or more texts get version rows (see supersededVersions).
+      if (m.versions.size > 1) versions.push([m.channel, m.ts, v.text, v.textSha256, v.validFromTs, v.editedBy]);
     }
     for (const r of m.reactions.values()) for (const u of r.users) reactions.push({ channel: m.channel, ts: m.ts, name: r.name, user_external: u });
     for (const f of m.files.values()) {
@@ -244,13 +283,14 @@ async function upsertMessageExtras(db: pg.ClientBase, wid: number, merged: TMerg
   const out = { versions: 0, reactions: 0, files: 0 };
   const msgJoin = `JOIN channel c ON c.workspace_id = $1 AND c.external_id = x.channel JOIN message m ON m.channel_id = c.id AND m.ts = x.ts`;
   if (versions.length) {
+    await copyRows(db, "stage_version", ["channel", "ts", "text", "text_sha256", "valid_from_ts", "edited_by"], versions);
     const r = await db.query(
       `INSERT INTO message_version AS mv (message_id, text_sha256, text, valid_from_ts, edited_by, source, ingest_run_id)
-       SELECT m.id, x.text_sha256, x.text, x.valid_from_ts, x.edited_by, $3, $4
-       FROM jsonb_to_recordset($2::jsonb) AS x(channel text, ts text, text text, text_sha256 text, valid_from_ts text, edited_by text) ${msgJoin}
+       SELECT m.id, x.text_sha256, x.text, x.valid_from_ts, x.edited_by, $2, $3
+       FROM stage_version x ${msgJoin}
        ON CONFLICT (message_id, text_sha256) DO UPDATE SET valid_from_ts = excluded.valid_from_ts, edited_by = excluded.edited_by
        WHERE excluded.valid_from_ts::numeric < mv.valid_from_ts::numeric`,
-      [wid, json(versions), ctx.source, ctx.ingestRunId],
+      [wid, ctx.source, ctx.ingestRunId],
     );
     out.versions = r.rowCount ?? 0;
   }
@@ -441,10 +481,13 @@ export async function applyBatch(db: pg.ClientBase, batch: NormalizedBatch, ctx:
   await ensurePlaceholders(db, wid, referencedPeople(batch), ctx);
   counts.channels = await upsertChannels(db, wid, batch, ctx);
   const merged = mergeBatch(batch.messages ?? []);
+  if (merged.length) await ensureStaging(db);
   const m = await upsertMessages(db, wid, merged, ctx);
   counts.messagesInserted = m.inserted;
   counts.messagesUpdated = m.updated;
+  const superseded = m.superseded;
   Object.assign(counts, await upsertMessageExtras(db, wid, merged, ctx));
+  counts.versions += superseded;
   counts.events = await insertEvents(db, wid, batch, ctx);
   counts.reactions += await applyReactionChanges(db, wid, batch);
   counts.executions = await upsertExecutions(db, wid, batch.executions, ctx);

@@ -96,7 +96,7 @@ export const COMMANDS: TCommand[] = [
     options: {
       json: { type: "boolean", help: "print a JSON summary" },
       source: { type: "string", help: "adapter name (default: detected)" },
-      "batch-size": { type: "string", help: "entries per transaction (default 2000)" },
+      "batch-size": { type: "string", help: "entries per transaction (default 5000)" },
     },
     positionals: { min: 1 },
     async run({ args, opts }) {
