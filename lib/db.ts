@@ -1,16 +1,12 @@
 import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "./generated/prisma/client";
-import { getEnv } from "./env";
-import { acquireEmbeddedPostgres, type TEmbeddedHandle } from "./database/embedded";
-import { migrate } from "./database/migrate";
 
 /**
- * Database access for every entry point. `prepareDatabase()` resolves the
- * connection (DATABASE_URL, or the embedded server under BACKSCROLL_HOME),
- * migrates, and publishes the URL in process.env so child processes (the web
- * app, workers) connect to the same server. After that, `getPool()` and
- * `getPrisma()` share one pool.
+ * Database access: one pool (and a Prisma client on it) for the process,
+ * connected to DATABASE_URL. Processes that may need to start the embedded
+ * server call `prepareDatabase()` (lib/database/prepare.ts) first; the web app
+ * is started with DATABASE_URL already set.
  */
 
 // int8 (ids, counts) as strings would leak into arithmetic; our ids and
@@ -19,31 +15,8 @@ pg.types.setTypeParser(20, (v) => Number(v));
 
 let pool: pg.Pool | undefined;
 let prisma: PrismaClient | undefined;
-let embedded: TEmbeddedHandle | undefined;
 
 export type TDb = pg.Pool | pg.PoolClient;
-
-/** Resolve, start if needed, and migrate the database. Idempotent. */
-export async function prepareDatabase(opts: { migrate?: boolean; keepEmbedded?: boolean } = {}): Promise<string> {
-  const env = getEnv();
-  let url = process.env.DATABASE_URL;
-  if (!url) {
-    embedded = await acquireEmbeddedPostgres(env.backscrollHome, { keep: opts.keepEmbedded });
-    url = embedded.url;
-    process.env.DATABASE_URL = url;
-    process.env.BACKSCROLL_EMBEDDED = "1";
-  }
-  if (opts.migrate !== false) {
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    try {
-      await migrate(client);
-    } finally {
-      await client.end();
-    }
-  }
-  return url;
-}
 
 /** The shared pool; requires DATABASE_URL (set by prepareDatabase). */
 export function getPool(): pg.Pool {
@@ -80,12 +53,10 @@ export async function withTransaction<T>(fn: (client: pg.PoolClient) => Promise<
   }
 }
 
-/** Close pools and release the embedded server (stops it if we were last). */
-export async function closeDatabase(): Promise<void> {
+/** Close the pool and the Prisma client. */
+export async function closePool(): Promise<void> {
   await prisma?.$disconnect().catch(() => undefined);
   prisma = undefined;
   await pool?.end().catch(() => undefined);
   pool = undefined;
-  await embedded?.release();
-  embedded = undefined;
 }

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import type pg from "pg";
 
 /**
@@ -10,7 +11,11 @@ import type pg from "pg";
  * `migrate deploy` / `migrate status` agree wherever its schema engine exists.
  */
 
-export const MIGRATIONS_DIR = path.resolve(import.meta.dirname, "..", "..", "prisma", "migrations");
+/** prisma/migrations of this checkout (resolved lazily: bundlers may leave import.meta.dirname undefined). */
+export function migrationsDir(): string {
+  const here = import.meta.dirname ?? path.dirname(fileURLToPath(import.meta.url));
+  return path.resolve(here, "..", "..", "prisma", "migrations");
+}
 
 // The advisory lock key Prisma's migration engine takes.
 const PRISMA_LOCK_KEY = 72707369;
@@ -22,7 +27,7 @@ export interface TMigrationFile {
 }
 
 /** The migration files on disk, oldest first. */
-export function listMigrations(dir = MIGRATIONS_DIR): TMigrationFile[] {
+export function listMigrations(dir = migrationsDir()): TMigrationFile[] {
   return fs
     .readdirSync(dir, { withFileTypes: true })
     .filter((d) => d.isDirectory())
@@ -35,7 +40,7 @@ export function listMigrations(dir = MIGRATIONS_DIR): TMigrationFile[] {
 }
 
 /** Apply pending migrations; returns the names applied. */
-export async function migrate(client: pg.ClientBase, dir = MIGRATIONS_DIR): Promise<string[]> {
+export async function migrate(client: pg.ClientBase, dir = migrationsDir()): Promise<string[]> {
   const files = listMigrations(dir);
   await client.query("SELECT pg_advisory_lock($1)", [PRISMA_LOCK_KEY]);
   const applied: string[] = [];

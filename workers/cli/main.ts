@@ -85,7 +85,7 @@ try {
     code = 1;
   }
 } finally {
-  const { closeDatabase } = await import("../../lib/db");
+  const { closeDatabase } = await import("../../lib/database/prepare");
   await closeDatabase().catch(() => undefined);
 }
 process.exitCode = code;
