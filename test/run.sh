@@ -14,7 +14,7 @@ trap cleanup EXIT
 export TEST_DATABASE_URL="$(node bin/backscroll.mjs db url)"
 
 if [ "${SKIP_E2E:-}" != "1" ]; then
-  if [ "${SKIP_BUILD:-}" != "1" ] || [ ! -f .next/BUILD_ID ]; then
+  if [ "${SKIP_BUILD:-}" != "1" ] || [ ! -f "${NEXT_DIST_DIR:-.next}/BUILD_ID" ]; then
     echo "Building the web app for the end-to-end tests…"
     node node_modules/next/dist/bin/next build >/tmp/backscroll-next-build.log 2>&1 || { cat /tmp/backscroll-next-build.log; exit 1; }
   fi

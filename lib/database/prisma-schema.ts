@@ -71,8 +71,10 @@ export function readPrismaSchema(file = SCHEMA_PATH): TPrismaSchema {
       else if (l.startsWith("@@id")) model.compositeId = fieldList(l);
       else if (!l.startsWith("@@")) {
         const [fname, ftypeRaw = ""] = l.split(/\s+/);
-        const base = ftypeRaw.replace(/[?[\]]/g, "");
-        const isRelation = !SCALARS.has(base) && !enumNames.has(base);
+        const unsupported = /^Unsupported\("([^"]+)"\)/.exec(ftypeRaw);
+        // Unsupported("tsvector") → "Unsupported:tsvector": a column Prisma cannot read but the database has.
+        const base = unsupported ? `Unsupported:${unsupported[1]}` : ftypeRaw.replace(/[?[\]]/g, "");
+        const isRelation = !unsupported && !SCALARS.has(base) && !enumNames.has(base);
         const map = /@map\("([^"]+)"\)/.exec(l);
         const native = /@db\.(\w+)/.exec(l);
         model.fields.push({

@@ -21,7 +21,7 @@ let adminUrl: Promise<string> | undefined;
 
 async function resolveAdminUrl(): Promise<string> {
   if (process.env.TEST_DATABASE_URL) return process.env.TEST_DATABASE_URL;
-  const handle = await acquireEmbeddedPostgres(path.join(REPO, ".test-home"));
+  const handle = await acquireEmbeddedPostgres(process.env.BACKSCROLL_TEST_HOME ?? path.join(REPO, ".test-home"));
   process.once("exit", () => undefined);
   // Released when the test process ends; the next run reuses or restarts it.
   process.on("beforeExit", () => void handle.release());
@@ -44,12 +44,23 @@ async function ensureTemplate(url: string): Promise<void> {
     if (exists.rowCount === 0) {
       await admin.query(`CREATE DATABASE ${TEMPLATE}`);
     }
-    const c = new pg.Client({ connectionString: withDb(url, TEMPLATE) });
-    await c.connect();
+    const migrateTemplate = async () => {
+      const c = new pg.Client({ connectionString: withDb(url, TEMPLATE) });
+      await c.connect();
+      try {
+        await migrate(c);
+      } finally {
+        await c.end();
+      }
+    };
     try {
-      await migrate(c);
-    } finally {
-      await c.end();
+      await migrateTemplate();
+    } catch (e) {
+      // A migration edited while being written: rebuild the template from scratch.
+      if (!/modified after it was applied|failed earlier/.test((e as Error).message)) throw e;
+      await admin.query(`DROP DATABASE ${TEMPLATE} WITH (FORCE)`);
+      await admin.query(`CREATE DATABASE ${TEMPLATE}`);
+      await migrateTemplate();
     }
     await admin.query("SELECT pg_advisory_unlock(4242)");
   } finally {

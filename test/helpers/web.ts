@@ -46,8 +46,9 @@ export async function startWebServer(opts: {
   env?: Record<string, string>;
   startupLimitMs?: number;
 }): Promise<TWebServer> {
-  if (!fs.existsSync(path.join(REPO, ".next", "BUILD_ID"))) {
-    throw new Error(`No Next.js build in ${path.join(REPO, ".next")}: run \`./node_modules/.bin/next build\` first`);
+  const dist = process.env.NEXT_DIST_DIR || ".next";
+  if (!fs.existsSync(path.join(REPO, dist, "BUILD_ID"))) {
+    throw new Error(`No Next.js build in ${path.join(REPO, dist)}: run \`./node_modules/.bin/next build\` first`);
   }
   const port = await findFreePort();
   const baseUrl = `http://127.0.0.1:${port}`;

@@ -5,7 +5,9 @@ import os from "node:os";
 import path from "node:path";
 import { createTestDatabase, type TTestDatabase } from "../helpers/db";
 import { runCli } from "../helpers/cli";
-import { COMMANDS } from "../../workers/cli/commands";
+import { allCommands } from "../../workers/cli/commands";
+
+const COMMANDS = allCommands();
 import { writeZip } from "../helpers/zip-writer";
 
 let db: TTestDatabase;

@@ -14,6 +14,14 @@ import { createUser, listUsers } from "../../lib/auth/users";
 import { writeDemoExport, DEMO_ADMIN_PERSON_ID } from "../../lib/demo/demo-workspace";
 import { runWorker } from "../index";
 import { createProgressBar } from "./progress";
+import { SEARCH_COMMANDS } from "./search-commands";
+import { SOURCE_COMMANDS } from "./source-commands";
+import { INCIDENT_COMMANDS } from "./incident-commands";
+
+/** Every CLI command: the core ones here, each domain's in its own file. */
+export function allCommands(): TCommand[] {
+  return [...CORE_COMMANDS, ...SEARCH_COMMANDS, ...SOURCE_COMMANDS, ...INCIDENT_COMMANDS];
+}
 
 export interface TCommandOption {
   type: "string" | "boolean";
@@ -88,7 +96,8 @@ async function serveUntilStopped(opts: { port: number; host: string; worker: boo
 
 const DEMO_ADMIN_EMAIL = "admin@backscroll.local";
 
-export const COMMANDS: TCommand[] = [
+/** Archive, accounts, database and server commands. */
+export const CORE_COMMANDS: TCommand[] = [
   {
     name: "import",
     usage: "import <path> [--json] [--source slack-export]",

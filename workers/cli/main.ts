@@ -1,6 +1,8 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { isAppError } from "../../lib/errors";
-import { COMMANDS, type TCommand } from "./commands";
+import { allCommands, type TCommand } from "./commands";
+
+const COMMANDS = allCommands();
 
 /**
  * `backscroll <command> [args]`: one CLI for every job. Exit codes: 0 ok,
