@@ -17,10 +17,11 @@ import { createProgressBar } from "./progress";
 import { SEARCH_COMMANDS } from "./search-commands";
 import { SOURCE_COMMANDS } from "./source-commands";
 import { INCIDENT_COMMANDS } from "./incident-commands";
+import { EXECUTION_COMMANDS } from "./execution-commands";
 
 /** Every CLI command: the core ones here, each domain's in its own file. */
 export function allCommands(): TCommand[] {
-  return [...CORE_COMMANDS, ...SEARCH_COMMANDS, ...SOURCE_COMMANDS, ...INCIDENT_COMMANDS];
+  return [...CORE_COMMANDS, ...SEARCH_COMMANDS, ...SOURCE_COMMANDS, ...EXECUTION_COMMANDS, ...INCIDENT_COMMANDS];
 }
 
 export interface TCommandOption {
