@@ -11,7 +11,7 @@ import { resolveAdapter } from "../../lib/ingest/adapters/registry";
 import { runIngest } from "../../lib/ingest/run";
 import { findArchiveStats } from "../../lib/archive/stats";
 import { createUser, listUsers } from "../../lib/auth/users";
-import { writeDemoExport, DEMO_ADMIN_PERSON_ID } from "../../lib/demo/demo-workspace";
+import { writeDemoExport, DEMO_ADMIN_PERSON_ID, DEMO_TEAM } from "../../lib/demo/demo-workspace";
 import { runWorker } from "../index";
 import { createProgressBar } from "./progress";
 import { SEARCH_COMMANDS } from "./search-commands";
@@ -44,9 +44,12 @@ const REPO = path.resolve(import.meta.dirname, "..", "..");
 const out = (s: string) => process.stdout.write(s + "\n");
 const printJson = (v: unknown) => out(JSON.stringify(v, null, 2));
 
-async function runImport(location: string, opts: { source?: string; json?: boolean; batchSize?: number }) {
+async function runImport(location: string, opts: { source?: string; json?: boolean; batchSize?: number; workspaceName?: string }) {
   const pool = getPool();
-  const input = { location: path.resolve(location), options: opts.batchSize ? { batchSize: opts.batchSize } : undefined };
+  const options: Record<string, unknown> = {};
+  if (opts.batchSize) options.batchSize = opts.batchSize;
+  if (opts.workspaceName) options.workspaceName = opts.workspaceName;
+  const input = { location: path.resolve(location), options };
   if (!fs.existsSync(input.location)) throw new AppError("bad_input", `No such file or folder: ${location}`, { file: location });
   const adapter = await resolveAdapter(input, opts.source);
   const bar = createProgressBar("importing");
@@ -108,13 +111,19 @@ export const CORE_COMMANDS: TCommand[] = [
       json: { type: "boolean", help: "print a JSON summary" },
       source: { type: "string", help: "adapter name (default: detected)" },
       "batch-size": { type: "string", help: "entries per transaction (default 5000)" },
+      "workspace-name": { type: "string", help: "name for the workspace (Slack exports do not carry it)" },
     },
     positionals: { min: 1 },
     async run({ args, opts }) {
       await prepareDatabase();
       const batchSize = opts["batch-size"] ? Number(opts["batch-size"]) : undefined;
       if (batchSize !== undefined && (!Number.isInteger(batchSize) || batchSize < 1)) throw new AppError("usage", "--batch-size must be a positive integer");
-      const s = await runImport(args[0]!, { source: opts.source as string | undefined, json: Boolean(opts.json), batchSize });
+      const s = await runImport(args[0]!, {
+        source: opts.source as string | undefined,
+        json: Boolean(opts.json),
+        batchSize,
+        workspaceName: opts["workspace-name"] as string | undefined,
+      });
       if (opts.json) printJson(s);
       else {
         const c = s.counts;
@@ -270,7 +279,7 @@ export const CORE_COMMANDS: TCommand[] = [
         const dir = path.join(env.backscrollHome, "demo-export");
         out("Loading the demo archive…");
         await writeDemoExport(dir);
-        await runImport(dir, {});
+        await runImport(dir, { workspaceName: DEMO_TEAM.name });
       }
       const credFile = path.join(env.backscrollHome, "demo-admin.json");
       const existing = await pool.query("SELECT 1 FROM app_user WHERE email = $1", [DEMO_ADMIN_EMAIL]);
