@@ -1,6 +1,7 @@
 import type pg from "pg";
 import type { IngestAdapter, IngestInput, NormalizedBatch, TProgress } from "./adapter";
 import { applyBatch, addCounts, emptyCounts, type TBatchCounts } from "./load";
+import { readInWorker } from "./read-in-worker";
 import { clearCheckpoints, createIngestRun, finishIngestRun, loadCheckpoints, recordRunProgress, saveCheckpoint } from "./repository";
 
 /**
@@ -19,6 +20,11 @@ export interface TIngestOptions {
   onProgress?: (p: TProgress & { counts: TBatchCounts }) => void;
   /** Stop after this many batches (tests of interruption). */
   maxBatches?: number;
+  /**
+   * Parse on a worker thread (adapters from the registry only). Off by
+   * default; the CLI turns it on for imports.
+   */
+  parallel?: boolean;
 }
 
 export interface TIngestSummary {
@@ -41,7 +47,8 @@ export async function runIngest(opts: TIngestOptions): Promise<TIngestSummary> {
   let batches = 0;
   const client = await pool.connect();
   try {
-    const it = adapter.read(input, checkpoints)[Symbol.asyncIterator]();
+    const source = opts.parallel ? readInWorker(adapter.name, input, checkpoints) : adapter.read(input, checkpoints);
+    const it = source[Symbol.asyncIterator]();
     // Parse the next batch while the database writes the current one.
     let next: Promise<IteratorResult<NormalizedBatch>> = it.next();
     for (;;) {

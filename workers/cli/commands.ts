@@ -54,7 +54,7 @@ async function runImport(location: string, opts: { source?: string; json?: boole
   const adapter = await resolveAdapter(input, opts.source);
   const bar = createProgressBar("importing");
   const started = Date.now();
-  const summary = await runIngest({ adapter, input, pool, onProgress: (p) => bar.update(p.done, p.total, p.unit) });
+  const summary = await runIngest({ adapter, input, pool, parallel: true, onProgress: (p) => bar.update(p.done, p.total, p.unit) });
   bar.done();
   const stats = await findArchiveStats(pool);
   const seconds = (Date.now() - started) / 1000;
