@@ -9,6 +9,7 @@ import { ExportWriter } from "./export-writer";
 import { writeQuestion, writeWorkLine } from "./ops-vocabulary";
 import { SeededRandom } from "./seeded-random";
 import {
+  emptyExportSummary,
   buildSlackbotUser,
   buildSlackUser,
   EVENT_SUBTYPES,
@@ -860,20 +861,7 @@ export async function writeDemoExport(outDir: string): Promise<TGeneratedExportS
   writeIncident(script);
   writeBackgroundChatter(script);
 
-  const summary: TGeneratedExportSummary = {
-    messages: 0,
-    channels: DEMO_CHANNELS.length,
-    users: 0,
-    dayFiles: 0,
-    threads: 0,
-    replies: 0,
-    edits: 0,
-    reactions: 0,
-    files: 0,
-    events: 0,
-    botMessages: 0,
-    bytes: 0,
-  };
+  const summary: TGeneratedExportSummary = { ...emptyExportSummary(), channels: DEMO_CHANNELS.length };
 
   for (const ch of DEMO_CHANNELS) {
     const entries = (script.entries.get(ch.id) ?? []).sort((a, b) => a.us - b.us);

@@ -30,6 +30,7 @@ import {
 import { FIRST_NAMES, JOB_TITLES, LAST_NAMES, usernameFor } from "./people-names";
 import { SeededRandom } from "./seeded-random";
 import {
+  emptyExportSummary,
   buildSlackbotUser,
   buildSlackUser,
   formatDay,
@@ -189,20 +190,7 @@ class ExportGenerator {
   private remaining: number;
   private jobId: number;
   private incidentNumber: number;
-  private readonly summary: TGeneratedExportSummary = {
-    messages: 0,
-    channels: 0,
-    users: 0,
-    dayFiles: 0,
-    threads: 0,
-    replies: 0,
-    edits: 0,
-    reactions: 0,
-    files: 0,
-    events: 0,
-    botMessages: 0,
-    bytes: 0,
-  };
+  private readonly summary: TGeneratedExportSummary = emptyExportSummary();
 
   constructor(
     private readonly opts: z.output<typeof ZGenerateSlackExportOptions>,

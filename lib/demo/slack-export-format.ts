@@ -37,6 +37,11 @@ export interface TGeneratedExportSummary {
   bytes: number;
 }
 
+/** A summary with every count at zero, to be filled while writing or reading. */
+export function emptyExportSummary(): TGeneratedExportSummary {
+  return { messages: 0, channels: 0, users: 0, dayFiles: 0, threads: 0, replies: 0, edits: 0, reactions: 0, files: 0, events: 0, botMessages: 0, bytes: 0 };
+}
+
 /** Message subtypes counted as channel events (not conversation content). */
 export const EVENT_SUBTYPES: ReadonlySet<string> = new Set([
   "channel_join",

@@ -1,6 +1,6 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { EVENT_SUBTYPES, type TGeneratedExportSummary } from "./slack-export-format";
+import { EVENT_SUBTYPES, emptyExportSummary, type TGeneratedExportSummary } from "./slack-export-format";
 
 /**
  * Counts what an unpacked Slack export folder contains by reading and parsing
@@ -10,20 +10,7 @@ import { EVENT_SUBTYPES, type TGeneratedExportSummary } from "./slack-export-for
  * Reads one day file at a time, so it works on exports of any size.
  */
 export async function summarizeSlackExportFolder(dir: string): Promise<TGeneratedExportSummary> {
-  const summary: TGeneratedExportSummary = {
-    messages: 0,
-    channels: 0,
-    users: 0,
-    dayFiles: 0,
-    threads: 0,
-    replies: 0,
-    edits: 0,
-    reactions: 0,
-    files: 0,
-    events: 0,
-    botMessages: 0,
-    bytes: 0,
-  };
+  const summary: TGeneratedExportSummary = emptyExportSummary();
   const listing = async (name: string): Promise<unknown[]> => {
     try {
       const text = await readFile(join(dir, name), "utf8");
