@@ -416,7 +416,8 @@ export const slackExportAdapter: IngestAdapter = {
   /** Hostile-archive checks, then every metadata file parsed and validated. */
   async preflight(input) {
     const { location } = input;
-    const opts = resolveOptions(input);
+    // read() plans again and reports the warnings; saying them twice helps nobody.
+    const opts = { ...resolveOptions(input), warn: () => undefined };
     const archive = await openSlackExport(location, opts.limits);
     try {
       await planSlackExport(archive, opts);
