@@ -18,10 +18,12 @@ import { SEARCH_COMMANDS } from "./search-commands";
 import { SOURCE_COMMANDS } from "./source-commands";
 import { INCIDENT_COMMANDS } from "./incident-commands";
 import { EXECUTION_COMMANDS } from "./execution-commands";
+import { detectChatRuns } from "../../lib/executions/service";
+import { COMPLIANCE_COMMANDS } from "./compliance-commands";
 
 /** Every CLI command: the core ones here, each domain's in its own file. */
 export function allCommands(): TCommand[] {
-  return [...CORE_COMMANDS, ...SEARCH_COMMANDS, ...SOURCE_COMMANDS, ...EXECUTION_COMMANDS, ...INCIDENT_COMMANDS];
+  return [...CORE_COMMANDS, ...SEARCH_COMMANDS, ...SOURCE_COMMANDS, ...EXECUTION_COMMANDS, ...INCIDENT_COMMANDS, ...COMPLIANCE_COMMANDS];
 }
 
 export interface TCommandOption {
@@ -280,6 +282,7 @@ export const CORE_COMMANDS: TCommand[] = [
         out("Loading the demo archive…");
         await writeDemoExport(dir);
         await runImport(dir, { workspaceName: DEMO_TEAM.name });
+        await detectChatRuns(pool);
       }
       const credFile = path.join(env.backscrollHome, "demo-admin.json");
       const existing = await pool.query("SELECT 1 FROM app_user WHERE email = $1", [DEMO_ADMIN_EMAIL]);
