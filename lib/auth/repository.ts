@@ -53,6 +53,15 @@ export async function selectUserById(db: TDb, id: number): Promise<TUserSummary 
   return r.rows[0] ? toSummary(r.rows[0]) : null;
 }
 
+/** One account by e-mail (case-insensitive). */
+export async function selectUserByEmail(db: TDb, email: string): Promise<TUserSummary | null> {
+  const r = await db.query<TUserRow>(
+    `SELECT ${USER_COLUMNS} FROM app_user u LEFT JOIN person p ON p.id = u.person_id WHERE u.email = lower($1)`,
+    [email.trim()],
+  );
+  return r.rows[0] ? toSummary(r.rows[0]) : null;
+}
+
 /** Every account, by email. */
 export async function selectUsers(db: TDb): Promise<TUserSummary[]> {
   const r = await db.query<TUserRow>(

@@ -2,8 +2,9 @@ import { z } from "zod";
 import type { TDb } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { generatePassword, hashPassword } from "./password";
-import { insertUser, selectPersonIdsByExternalId, selectUserById, selectUsers } from "./repository";
+import { insertUser, selectPersonIdsByExternalId, selectUserByEmail, selectUserById, selectUsers } from "./repository";
 import type { TUserSummary } from "./types";
+import type { TViewer } from "@/lib/access/types";
 
 /** Local accounts: creation and listing. Passwords are stored as scrypt hashes only. */
 
@@ -76,3 +77,15 @@ export async function listUsers(db: TDb): Promise<TUserSummary[]> {
   return selectUsers(db);
 }
 
+
+/**
+ * The viewer a command-line user acts as: the account with this e-mail, or,
+ * without one, a local administrator (whoever runs the CLI on the server
+ * already has the database).
+ */
+export async function findCliViewer(db: TDb, email?: string): Promise<{ viewer: TViewer; actor: string; userId: number | null }> {
+  if (!email) return { viewer: { userId: 0, role: "admin", personId: null }, actor: "cli", userId: null };
+  const u = await selectUserByEmail(db, email);
+  if (!u || u.disabled) throw new AppError("bad_input", `No active account ${email}`, { field: "as" });
+  return { viewer: { userId: u.id, role: u.role, personId: u.personId }, actor: u.email, userId: u.id };
+}
