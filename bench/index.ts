@@ -129,6 +129,56 @@ async function benchImport(adminUrl: string): Promise<Record<string, unknown>> {
 
 const round = (x: number) => Math.round(x * 100) / 100;
 
+/** Time `COPY (SELECT …) TO STDOUT` of the message rows, discarding the output. */
+async function rawCopyOutRate(url: string): Promise<number> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    const rows = Number((await c.query("SELECT count(*) AS n FROM message")).rows[0].n);
+    const t0 = process.hrtime.bigint();
+    const sink = new (await import("node:stream")).Writable({ write: (_c, _e, cb) => cb() });
+    await pipeline(
+      c.query(copyStreams.to("COPY (SELECT m.*, c.external_id, c.name FROM message m JOIN channel c ON c.id = m.channel_id ORDER BY m.channel_id, m.ts) TO STDOUT")),
+      sink,
+    );
+    return rows / (Number(process.hrtime.bigint() - t0) / 1e9);
+  } finally {
+    await c.end();
+  }
+}
+
+async function benchExport(adminUrl: string, imported: boolean): Promise<Record<string, unknown>> {
+  const u = new URL(adminUrl);
+  u.pathname = "/bench_import";
+  const url = u.toString();
+  if (!imported) {
+    let have = 0;
+    try {
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      have = Number((await c.query("SELECT count(*) AS n FROM message")).rows[0].n);
+      await c.end();
+    } catch {
+      have = 0;
+    }
+    if (have === 0) await benchImport(adminUrl);
+  }
+  log("raw COPY TO of the messages…");
+  const raw = await rawCopyOutRate(url);
+  const env = { ...process.env, DATABASE_URL: url, LOG_LEVEL: "warn" };
+  const out: Record<string, unknown> = { rawCopyPerSec: Math.round(raw) };
+  for (const format of ["jsonl", "csv"]) {
+    log(`export ${format}…`);
+    const dir = path.join(OUT, "exports");
+    fs.rmSync(dir, { recursive: true, force: true });
+    const r = await runCli(["export", "--format", format, "--out", dir, "--json"], env);
+    const s = JSON.parse(r.stdout) as { records: number; seconds: number; peakRssMb: number };
+    const perSec = s.records / s.seconds;
+    out[format] = { messages: s.records, messagesPerSec: Math.round(perSec), ratio: round(perSec / raw), peakRssMb: s.peakRssMb };
+  }
+  return out;
+}
+
 async function main(): Promise<void> {
   fs.mkdirSync(OUT, { recursive: true });
   let adminUrl = process.env.DATABASE_URL;
@@ -141,6 +191,7 @@ async function main(): Promise<void> {
   const result: Record<string, unknown> = { machine: { cpus: (await import("node:os")).availableParallelism(), node: process.version }, scale };
   try {
     if (wants("import")) result.import = await benchImport(adminUrl);
+    if (wants("export")) result.export = await benchExport(adminUrl, wants("import"));
   } finally {
     await release?.();
   }
