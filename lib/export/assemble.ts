@@ -90,11 +90,16 @@ export async function resolveExportScope(db: pg.Pool, viewer: TViewer, scope: TE
 
 export async function* assembleExport(db: pg.Pool, resolved: TResolvedScope, opts: TAssembleOptions = {}): AsyncGenerator<TExportRecord> {
   if (resolved.channelIds.length === 0) return;
-  let after: { channelId: number; ts: string } | null = null;
   const members: { channelId: number; tracker: MembersOverTime | null } = { channelId: -1, tracker: null };
+  const pageAfter = (after: { channelId: number; ts: string } | null) => findMessagePage(db, { ...resolved, after, limit: PAGE });
+  // The next page is fetched while this one is assembled and written.
+  let pending: Promise<TMessagePageRow[]> | null = pageAfter(null);
   for (;;) {
-    const rows: TMessagePageRow[] = await findMessagePage(db, { ...resolved, after, limit: PAGE });
+    const rows: TMessagePageRow[] = await pending!;
     if (rows.length === 0) return;
+    const last = rows[rows.length - 1]!;
+    pending = rows.length < PAGE ? null : pageAfter({ channelId: last.channel_id, ts: last.ts });
+    pending?.catch(() => undefined); // surfaced when awaited
     const ids = rows.map((r) => r.id);
     const [versions, reactions, files] = await Promise.all([findVersions(db, ids), findReactions(db, ids), findFiles(db, ids)]);
     const group = <T extends { message_id: number }>(list: T[]) => {
@@ -139,8 +144,6 @@ export async function* assembleExport(db: pg.Pool, resolved: TResolvedScope, opt
         provenance: { source: r.source, rawSha256: r.raw_sha256 },
       };
     }
-    const last = rows[rows.length - 1]!;
-    after = { channelId: last.channel_id, ts: last.ts };
-    if (rows.length < PAGE) return;
+    if (!pending) return;
   }
 }
