@@ -1,5 +1,6 @@
 import type pg from "pg";
 import type { NormalizedBatch, NExecution } from "./adapter";
+import { extractOpsTokens } from "../search/ops-tokens";
 import { copyRows } from "./copy";
 import { mergeBatch, type TMergedMessage } from "./merge";
 
@@ -137,7 +138,7 @@ async function upsertChannels(db: pg.ClientBase, wid: number, batch: NormalizedB
 
 const STAGE_MESSAGE_COLUMNS = [
   "channel", "ts", "thread_ts", "author", "bot_id", "username", "subtype", "text", "text_ts", "text_sha256", "search_text",
-  "attachments", "blocks", "edited_ts", "edited_by", "deleted", "deleted_ts", "reply_count", "pinned", "raw", "raw_sha256",
+  "search_tokens", "attachments", "blocks", "edited_ts", "edited_by", "deleted", "deleted_ts", "reply_count", "pinned", "raw", "raw_sha256",
 ];
 
 /**
@@ -148,7 +149,7 @@ async function ensureStaging(db: pg.ClientBase): Promise<void> {
   // Cheap when they exist; not cached, as a rolled-back batch also rolls back their creation.
   await db.query(`CREATE TEMP TABLE IF NOT EXISTS stage_message (
       channel text, ts text, thread_ts text, author text, bot_id text, username text, subtype text, text text, text_ts text,
-      text_sha256 text, search_text text, attachments jsonb, blocks jsonb, edited_ts text, edited_by text, deleted boolean,
+      text_sha256 text, search_text text, search_tokens text, attachments jsonb, blocks jsonb, edited_ts text, edited_by text, deleted boolean,
       deleted_ts text, reply_count int, pinned boolean, raw jsonb, raw_sha256 text) ON COMMIT DELETE ROWS`);
   await db.query(`CREATE TEMP TABLE IF NOT EXISTS stage_version (
       channel text, ts text, text text, text_sha256 text, valid_from_ts text, edited_by text) ON COMMIT DELETE ROWS`);
@@ -172,14 +173,15 @@ async function upsertMessages(
     STAGE_MESSAGE_COLUMNS,
     merged.map((m) => [
       m.channel, m.ts, m.threadTs, m.user, m.botId, m.username, m.subtype, m.text, m.textTs, m.textSha256, m.searchText,
-      m.attachments, m.blocks, m.editedTs, m.editedBy, m.deleted, m.deletedTs, m.replyCount, m.pinned, m.raw, m.rawSha256,
+      extractOpsTokens(m.searchText).join(" "), m.attachments, m.blocks, m.editedTs, m.editedBy, m.deleted, m.deletedTs, m.replyCount, m.pinned, m.raw, m.rawSha256,
     ]),
   );
   const superseded = await supersededVersions(db, wid, ctx);
   const r = await db.query<{ inserted: boolean }>(
-    `INSERT INTO message AS m (channel_id, ts, thread_ts, author_id, bot_id, username, subtype, text, search_text, attachments, blocks,
+    `INSERT INTO message AS m (channel_id, ts, thread_ts, author_id, bot_id, username, subtype, text, search_text, search_tokens, attachments, blocks,
         posted_at, text_ts, text_sha256, edited_ts, edited_at, edited_by, deleted, deleted_at, reply_count, pinned, raw, source, ingest_run_id, raw_sha256)
-     SELECT c.id, x.ts, x.thread_ts, p.id, x.bot_id, x.username, x.subtype, coalesce(x.text, ''), coalesce(x.search_text, ''), x.attachments, x.blocks,
+     SELECT c.id, x.ts, x.thread_ts, p.id, x.bot_id, x.username, x.subtype, coalesce(x.text, ''), coalesce(x.search_text, ''), x.search_tokens,
+        x.attachments, x.blocks,
         to_timestamp(x.ts::numeric), x.text_ts, x.text_sha256, x.edited_ts, to_timestamp(x.edited_ts::numeric), x.edited_by,
         x.deleted, to_timestamp(x.deleted_ts::numeric), x.reply_count, x.pinned, x.raw, $2, $3, x.raw_sha256
      FROM stage_message x
@@ -190,6 +192,7 @@ async function upsertMessages(
        text_ts = CASE WHEN ${TAKE} THEN excluded.text_ts ELSE m.text_ts END,
        text_sha256 = CASE WHEN ${TAKE} THEN excluded.text_sha256 ELSE m.text_sha256 END,
        search_text = CASE WHEN ${TAKE} THEN excluded.search_text ELSE m.search_text END,
+       search_tokens = CASE WHEN ${TAKE} THEN excluded.search_tokens ELSE m.search_tokens END,
        attachments = CASE WHEN ${TAKE} THEN excluded.attachments ELSE m.attachments END,
        blocks = CASE WHEN ${TAKE} THEN excluded.blocks ELSE m.blocks END,
        edited_ts = CASE WHEN ${TAKE} THEN excluded.edited_ts ELSE m.edited_ts END,
@@ -384,23 +387,26 @@ async function upsertExecutions(db: pg.ClientBase, wid: number, list: NExecution
     exit_code: e.exitCode ?? null,
     output: e.output ?? null,
     output_truncated: Boolean(e.outputTruncated),
+    secrets_masked: e.secretsMasked ?? 0,
+    output_bytes: e.outputBytes ?? null,
     raw: e.raw,
     raw_sha256: e.rawSha256,
   }));
   const r = await db.query(
     `INSERT INTO execution AS e (workspace_id, source, external_id, bot, command, arguments, invoker, channel_id, message_ts, started_at,
-        finished_at, status, exit_code, output, output_truncated, raw, ingest_run_id, raw_sha256)
+        finished_at, status, exit_code, output, output_truncated, raw, ingest_run_id, raw_sha256, channel_external, secrets_masked, output_bytes)
      SELECT $1, $3, x.external_id, x.bot, x.command, x.arguments, x.invoker, c.id, x.message_ts, x.started_at, x.finished_at, x.status,
-        x.exit_code, x.output, x.output_truncated, x.raw, $4, x.raw_sha256
+        x.exit_code, x.output, x.output_truncated, x.raw, $4, x.raw_sha256, x.channel, x.secrets_masked, x.output_bytes
      FROM jsonb_to_recordset($2::jsonb) AS x(external_id text, bot text, command text, arguments jsonb, invoker text, channel text,
         message_ts text, started_at timestamptz, finished_at timestamptz, status text, exit_code int, output text, output_truncated boolean,
-        raw jsonb, raw_sha256 text)
+        raw jsonb, raw_sha256 text, secrets_masked int, output_bytes int)
      LEFT JOIN channel c ON c.workspace_id = $1 AND c.external_id = x.channel
      ON CONFLICT (workspace_id, source, external_id) DO UPDATE SET
        bot = excluded.bot, command = excluded.command, arguments = excluded.arguments, invoker = excluded.invoker,
        channel_id = excluded.channel_id, message_ts = excluded.message_ts, started_at = excluded.started_at,
        finished_at = excluded.finished_at, status = excluded.status, exit_code = excluded.exit_code, output = excluded.output,
-       output_truncated = excluded.output_truncated, raw = excluded.raw, ingest_run_id = excluded.ingest_run_id, raw_sha256 = excluded.raw_sha256
+       output_truncated = excluded.output_truncated, raw = excluded.raw, ingest_run_id = excluded.ingest_run_id, raw_sha256 = excluded.raw_sha256,
+       channel_external = excluded.channel_external, secrets_masked = excluded.secrets_masked, output_bytes = excluded.output_bytes
      WHERE e.raw_sha256 IS DISTINCT FROM excluded.raw_sha256`,
     [wid, json(rows), ctx.source, ctx.ingestRunId],
   );

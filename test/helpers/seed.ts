@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { extractOpsTokens } from "../../lib/search/ops-tokens";
 import { createUser } from "../../lib/auth/users";
 
 /**
@@ -87,8 +88,8 @@ export async function insertMessage(
   const ts = toTs(m.at, m.micro);
   const r = await db.query<{ id: number }>(
     `INSERT INTO message (channel_id, ts, thread_ts, author_id, bot_id, username, subtype, text, search_text, posted_at,
-                          edited_ts, edited_at, deleted, deleted_at, source, raw_sha256)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'seed', 'seed') RETURNING id`,
+                          edited_ts, edited_at, deleted, deleted_at, source, raw_sha256, search_tokens)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'seed', 'seed', $15) RETURNING id`,
     [
       m.channelId,
       ts,
@@ -104,6 +105,8 @@ export async function insertMessage(
       m.editedAt ?? null,
       m.deleted ?? false,
       m.deleted ? m.at : null,
+      // As the loader does: operations tokens are extracted when a message is written.
+      extractOpsTokens(m.searchText ?? m.text).join(" "),
     ],
   );
   return { id: r.rows[0]!.id, ts };

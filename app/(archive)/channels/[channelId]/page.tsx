@@ -146,7 +146,7 @@ export default async function ChannelPage({ params, searchParams }: TProps) {
                 message={m}
                 permalink={`${dayHref(channelId, day!)}#m-${m.ts}`}
                 threadHref={`${dayHref(channelId, day!, m.ts)}#thread`}
-                isSelected={m.ts === threadTs}
+                isSelected={m.ts === threadTs || m.ts === one(query.at)}
               />
             ))}
           </div>
