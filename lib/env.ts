@@ -20,6 +20,10 @@ const ZEnv = z.object({
   IMPORT_MAX_TOTAL_BYTES: z.coerce.number().int().positive().default(20 * 1024 ** 3),
   IMPORT_MAX_RATIO: z.coerce.number().positive().default(200),
   IMPORT_MAX_ENTRY_BYTES: z.coerce.number().int().positive().default(512 * 1024 ** 2),
+  /** Slack app signing secret: the Events API receiver refuses everything without it. */
+  SLACK_SIGNING_SECRET: z.string().min(1).optional(),
+  /** Key (32 bytes, hex or base64) encrypting stored Slack tokens; default: a key file in BACKSCROLL_HOME. */
+  SLACK_TOKEN_KEY: z.string().min(1).optional(),
 });
 
 export type TEnv = z.infer<typeof ZEnv> & { backscrollHome: string };

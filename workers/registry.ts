@@ -2,6 +2,12 @@ import type pg from "pg";
 import type { TJobDefinition } from "../lib/jobs/define-job";
 import { importArchiveJob } from "../lib/jobs/definitions/ingest.import-archive";
 import { handleImportArchive } from "./handlers/ingest.import-archive";
+import { processSlackEventJob } from "../lib/jobs/definitions/sources.process-slack-event";
+import { syncSlackJob } from "../lib/jobs/definitions/sources.sync-slack";
+import { handleProcessSlackEvent } from "./handlers/sources.process-slack-event";
+import { handleSyncSlack } from "./handlers/sources.sync-slack";
+import { indexSearchOutboxJob } from "../lib/jobs/definitions/search.index-outbox";
+import { handleIndexSearchOutbox } from "./handlers/search.index-outbox";
 
 export interface TJobContext {
   pool: pg.Pool;
@@ -20,4 +26,7 @@ interface TRegistered {
 /** Every job the worker runs, by name. Add new jobs here (lib/jobs/README.md). */
 export const JOBS: ReadonlyMap<string, TRegistered> = new Map<string, TRegistered>([
   [importArchiveJob.name, { definition: importArchiveJob, handler: handleImportArchive as TJobHandler }],
+  [processSlackEventJob.name, { definition: processSlackEventJob, handler: handleProcessSlackEvent as TJobHandler }],
+  [syncSlackJob.name, { definition: syncSlackJob, handler: handleSyncSlack as TJobHandler }],
+  [indexSearchOutboxJob.name, { definition: indexSearchOutboxJob, handler: handleIndexSearchOutbox as TJobHandler }],
 ]);
