@@ -175,6 +175,10 @@ export interface NExecution {
   exitCode?: number | null;
   output?: string | null;
   outputTruncated?: boolean;
+  /** How many secrets were masked in arguments and output (0 when none). */
+  secretsMasked?: number;
+  /** Output size in bytes before bounding, when known. */
+  outputBytes?: number | null;
   raw: unknown;
   rawSha256: string;
 }

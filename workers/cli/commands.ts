@@ -112,7 +112,7 @@ export const CORE_COMMANDS: TCommand[] = [
     options: {
       json: { type: "boolean", help: "print a JSON summary" },
       source: { type: "string", help: "adapter name (default: detected)" },
-      "batch-size": { type: "string", help: "entries per transaction (default 5000)" },
+      "batch-size": { type: "string", help: "entries per transaction (default 2000)" },
       "workspace-name": { type: "string", help: "name for the workspace (Slack exports do not carry it)" },
     },
     positionals: { min: 1 },
