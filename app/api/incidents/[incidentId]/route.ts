@@ -1,0 +1,59 @@
+import { getPool } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { findIncident, TIME_FIELDS_FOR_FORMS, updateIncident, type TUpdateIncident } from "@/lib/incidents/service";
+import { errorResponse, redirectTo } from "@/app/_lib/http";
+import { backTo, readForm, readIncidentId, requireMutatingUser, requireRouteUser } from "../_lib/request";
+
+export const dynamic = "force-dynamic";
+type TCtx = { params: Promise<{ incidentId: string }> };
+
+/** GET /api/incidents/:id — one incident. */
+export async function GET(request: Request, { params }: TCtx): Promise<Response> {
+  try {
+    const { viewer } = await requireRouteUser(request);
+    return Response.json({ incident: await findIncident(getPool(), viewer, await readIncidentId(params)) }, { headers: { "Cache-Control": "no-store" } });
+  } catch (e) {
+    return errorResponse(e);
+  }
+}
+
+/** PATCH /api/incidents/:id — JSON edit (see ZUpdateIncident); CSRF-protected. */
+export async function PATCH(request: Request, { params }: TCtx): Promise<Response> {
+  try {
+    const { viewer } = await requireMutatingUser(request);
+    const body = (await request.json()) as TUpdateIncident;
+    return Response.json({ incident: await updateIncident(getPool(), viewer, await readIncidentId(params), body) });
+  } catch (e) {
+    return errorResponse(e);
+  }
+}
+
+/** POST /api/incidents/:id — the edit form of the incident page. */
+export async function POST(request: Request, { params }: TCtx): Promise<Response> {
+  try {
+    const { viewer } = await requireMutatingUser(request);
+    const id = await readIncidentId(params);
+    const f = await readForm(request);
+    const cur = await findIncident(getPool(), viewer, id);
+    const patch: TUpdateIncident = { expectedVersion: Number(f.expectedVersion), reason: f.reason || undefined };
+    if (f.title && f.title !== cur.title) patch.title = f.title;
+    if ((f.severity ?? "") !== (cur.severity ?? "")) patch.severity = f.severity || null;
+    if (f.status && f.status !== cur.status) patch.status = f.status as TUpdateIncident["status"];
+    const times: NonNullable<TUpdateIncident["times"]> = {};
+    for (const field of TIME_FIELDS_FOR_FORMS) {
+      const v = f[field];
+      if (v === undefined) continue;
+      const at = v ? new Date(v.endsWith("Z") || /[+-]\d\d:\d\d$/.test(v) ? v : `${v}Z`) : null;
+      if (at && Number.isNaN(at.getTime())) throw new AppError("bad_input", `${field} is not a time`, { field });
+      const before = cur.times[field];
+      if ((at?.toISOString() ?? null) !== before && !(at && before && Math.abs(at.getTime() - Date.parse(before)) < 1000)) {
+        times[field] = { at, reason: f.reason ?? "" };
+      }
+    }
+    if (Object.keys(times).length) patch.times = times;
+    await updateIncident(getPool(), viewer, id, patch);
+    return redirectTo(backTo(f.back, `/incidents/${id}`));
+  } catch (e) {
+    return errorResponse(e);
+  }
+}

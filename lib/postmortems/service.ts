@@ -1,0 +1,112 @@
+import { z } from "zod";
+import type { TViewer } from "../access/types";
+import type { TDb } from "../db";
+import { AppError } from "../errors";
+import { findIncident, findIncidentTimeline } from "../incidents/service";
+import { diffLines, type TDiffLine } from "./diff";
+import { buildPostmortemMarkdown, collectDraftFacts, type TDraftFacts } from "./draft";
+import { insertDraft, insertPostmortemAudit, selectDrafts, type TDraftRow } from "./repository";
+
+/**
+ * Postmortem drafts: generated deterministically from the archive, edited by
+ * people, every version kept. Regeneration never overwrites an edit: the new
+ * generation is stored as its own version and the edited draft stays
+ * current, with a notice and a diff.
+ */
+
+/** A draft version for readers. */
+export type TDraftView = { version: number; origin: "generated" | "edited"; markdown: string; basedOnVersion: number | null; authorId: number | null; createdAt: string };
+
+/** The state of an incident's postmortem. */
+export type TPostmortemState = {
+  current: TDraftView | null;
+  latestGenerated: TDraftView | null;
+  versions: Omit<TDraftView, "markdown">[];
+  /** Set when a newer generation exists than the edited draft shown. */
+  notice: string | null;
+  /** Edited draft → newer generation, when there is one. */
+  diff: TDiffLine[] | null;
+};
+
+function view(r: TDraftRow): TDraftView {
+  return { version: r.version, origin: r.origin, markdown: r.markdown, basedOnVersion: r.based_on_version, authorId: r.author_id, createdAt: r.created_at.toISOString() };
+}
+
+function stateOf(rows: TDraftRow[]): TPostmortemState {
+  const edited = rows.filter((r) => r.origin === "edited").at(-1);
+  const generated = rows.filter((r) => r.origin === "generated").at(-1);
+  const current = edited ?? generated;
+  const newer = edited && generated && generated.version > edited.version ? generated : null;
+  return {
+    current: current ? view(current) : null,
+    latestGenerated: generated ? view(generated) : null,
+    versions: rows.map((r) => {
+      const { markdown: _m, ...rest } = view(r);
+      return rest;
+    }),
+    notice: newer && edited ? `A newer generated draft (version ${newer.version}) exists; your edited version ${edited.version} is kept as the current draft.` : null,
+    diff: newer && edited ? diffLines(edited.markdown, newer.markdown) : null,
+  };
+}
+
+/** Options of a generation. */
+export type TGenerateOptions = { tz?: string; baseUrl?: string; template?: string; actorId?: number | null };
+
+/**
+ * Generate the draft from the archive now; store it as a new version when it
+ * differs from the last generation. Returns the state and the fresh draft.
+ */
+export async function generatePostmortem(
+  db: TDb,
+  viewer: TViewer,
+  incidentId: number,
+  opts: TGenerateOptions = {},
+): Promise<{ state: TPostmortemState; generated: string; facts: TDraftFacts; stored: boolean }> {
+  const { incident, timeline, derived } = await findIncidentTimeline(db, viewer, incidentId);
+  const generated = buildPostmortemMarkdown(incident, derived, timeline, { tz: opts.tz ?? "UTC", baseUrl: opts.baseUrl, template: opts.template });
+  const rows = await selectDrafts(db, incidentId);
+  const lastGenerated = rows.filter((r) => r.origin === "generated").at(-1);
+  let stored = false;
+  if (!lastGenerated || lastGenerated.markdown !== generated) {
+    const version = await insertDraft(db, { incidentId, origin: "generated", markdown: generated, basedOnVersion: rows.at(-1)?.version ?? null, authorId: opts.actorId ?? null });
+    await insertPostmortemAudit(db, { actorId: opts.actorId ?? null, action: "postmortem.generate", target: `incident:${incidentId}`, details: { version } });
+    stored = true;
+  }
+  return { state: stateOf(await selectDrafts(db, incidentId)), generated, facts: collectDraftFacts(timeline, opts.baseUrl ?? ""), stored };
+}
+
+/** The postmortem's versions and current draft (no generation). */
+export async function findPostmortem(db: TDb, viewer: TViewer, incidentId: number): Promise<TPostmortemState> {
+  await findIncident(db, viewer, incidentId);
+  return stateOf(await selectDrafts(db, incidentId));
+}
+
+/** One version's text. */
+export async function findPostmortemVersion(db: TDb, viewer: TViewer, incidentId: number, version: number): Promise<TDraftView> {
+  await findIncident(db, viewer, incidentId);
+  const row = (await selectDrafts(db, incidentId)).find((r) => r.version === version);
+  if (!row) throw new AppError("not_found", "no such postmortem version", { field: "version" });
+  return view(row);
+}
+
+/** An edit from the editor. */
+export const ZSaveDraft = z.object({
+  markdown: z.string().max(1_000_000, "draft too long"),
+  basedOnVersion: z.number().int().positive().nullable(),
+});
+
+/** Store an edited draft as a new version (audited). */
+export async function saveEditedDraft(db: TDb, viewer: TViewer, incidentId: number, input: z.input<typeof ZSaveDraft>): Promise<TPostmortemState> {
+  const parsed = ZSaveDraft.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new AppError("bad_input", issue.message, { field: issue.path.join(".") });
+  }
+  await findIncident(db, viewer, incidentId);
+  const rows = await selectDrafts(db, incidentId);
+  const based = parsed.data.basedOnVersion;
+  if (based !== null && !rows.some((r) => r.version === based)) throw new AppError("bad_input", "no such version to base the edit on", { field: "basedOnVersion" });
+  const version = await insertDraft(db, { incidentId, origin: "edited", markdown: parsed.data.markdown, basedOnVersion: based, authorId: viewer.userId || null });
+  await insertPostmortemAudit(db, { actorId: viewer.userId || null, action: "postmortem.edit", target: `incident:${incidentId}`, details: { version, basedOnVersion: based } });
+  return stateOf(await selectDrafts(db, incidentId));
+}

@@ -1,0 +1,509 @@
+import { recognizeAlert } from "./alerts";
+import { findRequestedCommand, normalizeExecutionStatus, recognizeBotReply } from "./chat-commands";
+import { findLinks } from "./links";
+import { slackToPlainText } from "./plain-text";
+import { classifyMessage, MITIGATION_VERBS } from "./rules";
+import type { TCategory, TEventKind, TEventMarks, TExecutionView, TQuietGap, TThreadGroup, TTimeline, TTimelineEvent } from "./types";
+
+/**
+ * The timeline builder: archive rows in, one merged, classified stream out.
+ * Pure and deterministic (same rows, same timeline), so it is unit-tested
+ * without a database and rebuilt on every read; human marks are applied by
+ * source identity, which is why they survive any rebuild.
+ */
+
+/** A message as the builder needs it. */
+export type TMessageInput = {
+  ts: string;
+  threadTs: string | null;
+  authorId: string | null;
+  authorName: string | null;
+  authorIsBot: boolean;
+  botId: string | null;
+  username: string | null;
+  subtype: string | null;
+  text: string;
+  searchText: string;
+  postedAt: Date;
+  editedAt: Date | null;
+  deleted: boolean;
+  /** Distinct texts archived (1 = never edited). */
+  versions: number;
+};
+
+/** An execution record. */
+export type TExecutionInput = {
+  id: number;
+  bot: string;
+  command: string;
+  arguments: unknown;
+  invoker: string | null;
+  messageTs: string | null;
+  startedAt: Date;
+  finishedAt: Date | null;
+  status: string;
+  exitCode: number | null;
+  output: string | null;
+};
+
+/** A channel event (join, leave, topic…). */
+export type TChannelEventInput = {
+  ts: string;
+  kind: string;
+  subtype: string;
+  actor: string | null;
+  subject: string | null;
+  value: string | null;
+  text: string;
+  occurredAt: Date;
+};
+
+/** The current version of a human mark. */
+export type TMarkInput = {
+  sourceKind: "message" | "execution" | "channel_event";
+  sourceKey: string;
+  kind: "key_event" | "note" | "hide";
+  note: string | null;
+  active: boolean;
+};
+
+/** Everything the builder reads. */
+export type TTimelineInput = {
+  channel: { id: number; externalId: string; name: string; kind: string };
+  range?: { from: Date | null; to: Date | null };
+  messages: TMessageInput[];
+  executions: TExecutionInput[];
+  channelEvents: TChannelEventInput[];
+  /** Display names by person external id. */
+  people: Map<string, string>;
+  marks?: TMarkInput[];
+  /** When the incident ended (for flagging later edits); null = not known. */
+  incidentEnd?: Date | null;
+  /** Shortest silence shown as a quiet gap, in minutes (default 15). */
+  gapMinutes?: number;
+  /** Keep hidden events in the stream (the marking view needs them). */
+  includeHidden?: boolean;
+};
+
+const MAX_TEXT = 600;
+const MAX_OUTPUT = 2000;
+const DELETED_TEXT = "This message was deleted.";
+/** How long after a request a bot's reply may still belong to it. */
+const REPLY_WINDOW_MS = 60 * 60 * 1000;
+
+/** The app path that opens a message in its channel (thread replies open their thread). */
+export function buildMessageHref(channelId: number, ts: string, threadTs: string | null): string {
+  const isReply = threadTs !== null && threadTs !== ts;
+  const day = new Date(Number((isReply ? threadTs : ts).split(".")[0]) * 1000).toISOString().slice(0, 10);
+  // ts values are digits and a dot: nothing to escape.
+  return `/channels/${channelId}?day=${day}${isReply ? `&thread=${threadTs}` : ""}#m-${ts}`;
+}
+
+/** The app path of an execution record. */
+export function buildExecutionHref(id: number): string {
+  return `/executions/${id}`;
+}
+
+function clip(s: string, n: number): string {
+  return s.length > n ? s.slice(0, n - 1) + "…" : s;
+}
+
+function isMitigationCommand(command: string): boolean {
+  const verb = command.trim().split(/\s+/)[0]?.toLowerCase().replace(/^[!./]/, "") ?? "";
+  return (MITIGATION_VERBS as readonly string[]).includes(verb) || /^(roll|fail)/.test(verb);
+}
+
+const CATEGORY_KIND: Record<TCategory, TEventKind> = {
+  detection: "detection",
+  acknowledgement: "acknowledgement",
+  escalation: "escalation",
+  finding: "message",
+  mitigation: "mitigation",
+  recovery: "mitigation",
+  resolution: "resolution",
+  communication: "communication",
+  bot_reply: "message",
+};
+
+type TDraftEvent = TTimelineEvent & { order: number; markKind: TMarkInput["sourceKind"]; markKey: string };
+
+/** Build the merged timeline of one channel (optionally one time range of it). */
+export function buildTimeline(input: TTimelineInput): TTimeline {
+  const { channel } = input;
+  const from = input.range?.from ?? null;
+  const to = input.range?.to ?? null;
+  const inRange = (d: Date) => (!from || d >= from) && (!to || d <= to);
+  const nameOf = (id: string | null | undefined) => (id ? input.people.get(id) : undefined);
+  const ctx = { userName: (id: string) => nameOf(id), channelName: (id: string) => (id === channel.externalId ? channel.name : undefined) };
+  const plainOf = (raw: string) => slackToPlainText(raw, ctx).replace(/\s+\n/g, "\n").trim();
+  const source = (ts: string | null, threadTs: string | null, executionId: number | null, href: string) => ({
+    channel: channel.externalId,
+    channelId: channel.id,
+    channelName: channel.name,
+    ts,
+    executionId,
+    href,
+  });
+  const noMarks = (): TEventMarks => ({ keyEvent: null, note: null, hidden: false });
+  const noFlags = { edited: false, editedAt: null, editedAfterIncident: false, deleted: false, versions: 1 };
+
+  const messages = [...input.messages].sort((a, b) => a.postedAt.getTime() - b.postedAt.getTime() || a.ts.localeCompare(b.ts));
+  const drafts: TDraftEvent[] = [];
+  let order = 0;
+
+  // Execution records by the message that triggered them.
+  const recordsByTrigger = new Map<string, TExecutionInput[]>();
+  for (const x of input.executions) {
+    if (!x.messageTs) continue;
+    const list = recordsByTrigger.get(x.messageTs) ?? [];
+    list.push(x);
+    recordsByTrigger.set(x.messageTs, list);
+  }
+
+  // Commands asked for in chat, waiting for the bot's replies.
+  type TPending = { ts: string; at: number; command: string; invoker: string | null; startTs: string | null; startAt: number | null };
+  const pending: TPending[] = [];
+  const chatExecutions: { exec: TExecutionView; replyTs: string }[] = [];
+  const foldedReplies = new Set<string>();
+
+  const matchPending = (command: string, at: number, wantStarted: boolean): TPending | undefined => {
+    for (let i = pending.length - 1; i >= 0; i--) {
+      const p = pending[i]!;
+      if (at - p.at > REPLY_WINDOW_MS) continue;
+      if (wantStarted && p.startTs === null) continue;
+      if (p.command === command || p.command.startsWith(command) || command.startsWith(p.command)) return p;
+    }
+    return undefined;
+  };
+
+  for (const m of messages) {
+    const at = m.postedAt.getTime();
+    const isBot = m.authorIsBot || m.botId !== null || m.subtype === "bot_message";
+    if (!m.deleted && !isBot) {
+      const requested = findRequestedCommand(m.text);
+      if (requested) pending.push({ ts: m.ts, at, command: requested, invoker: m.authorId, startTs: null, startAt: null });
+    }
+    if (!isBot || m.deleted) continue;
+    const reply = recognizeBotReply(m.text);
+    if (!reply) continue;
+    if (reply.type === "start") {
+      const p = matchPending(reply.command, at, false);
+      if (p && p.startTs === null) {
+        p.startTs = m.ts;
+        p.startAt = at;
+        foldedReplies.add(m.ts);
+      } else if (reply.selfReported) {
+        // The bot logs the start itself: that line is the trigger.
+        pending.push({ ts: m.ts, at, command: reply.command, invoker: reply.invoker, startTs: m.ts, startAt: at });
+        foldedReplies.add(m.ts);
+      }
+      continue;
+    }
+    const matched = matchPending(reply.command, at, true) ?? matchPending(reply.command, at, false);
+    // A report of a run whose start we never saw: the report itself is the evidence.
+    const p: TPending = matched ?? { ts: m.ts, at: reply.durationMs !== null ? at - reply.durationMs : at, command: reply.command, invoker: null, startTs: null, startAt: null };
+    if (!matched) pending.push(p);
+    pending.splice(pending.indexOf(p), 1);
+    foldedReplies.add(m.ts);
+    if (recordsByTrigger.has(p.ts)) continue; // the record is the better evidence
+    const startedAt = p.startAt ?? (reply.durationMs !== null ? at - reply.durationMs : p.at);
+    chatExecutions.push({
+      replyTs: m.ts,
+      exec: {
+        id: null,
+        origin: "chat",
+        bot: m.username ?? m.authorName ?? "bot",
+        command: reply.command,
+        invoker: nameOf(p.invoker) ?? p.invoker,
+        status: reply.status,
+        exitCode: reply.exitCode,
+        startedAt: new Date(startedAt).toISOString(),
+        finishedAt: m.postedAt.toISOString(),
+        durationMs: reply.durationMs ?? (p.startAt !== null ? at - startedAt : null),
+        output: clip(plainOf(m.searchText.split("\n").slice(1).join("\n")), MAX_OUTPUT) || null,
+        triggerTs: p.ts,
+      },
+    });
+  }
+
+  let firstFiringSeen = false;
+  for (const m of messages) {
+    if (foldedReplies.has(m.ts)) continue;
+    const isBot = m.authorIsBot || m.botId !== null || m.subtype === "bot_message";
+    const isReply = m.threadTs !== null && m.threadTs !== m.ts;
+    const actorName = m.authorIsBot || !m.authorName ? (m.username ?? m.authorName) : m.authorName;
+    const flags = {
+      edited: m.editedAt !== null || m.versions > 1,
+      editedAt: m.editedAt ? m.editedAt.toISOString() : null,
+      editedAfterIncident: Boolean(m.editedAt && input.incidentEnd && m.editedAt > input.incidentEnd),
+      deleted: m.deleted,
+      versions: m.versions,
+    };
+    const base = {
+      id: `m:${m.ts}`,
+      at: m.postedAt.toISOString(),
+      actor: actorName ?? null,
+      actorId: m.authorId,
+      isBot,
+      threadTs: m.threadTs,
+      isReply,
+      source: source(m.ts, m.threadTs, null, buildMessageHref(channel.id, m.ts, m.threadTs)),
+      execution: null,
+      flags,
+      marks: noMarks(),
+      order: order++,
+      markKind: "message" as const,
+      markKey: m.ts,
+    };
+    if (m.deleted) {
+      drafts.push({ ...base, kind: "message", category: null, tags: [], ruleId: null, keyEvent: false, text: DELETED_TEXT, alert: null, links: [], mentions: [] });
+      continue;
+    }
+    const plain = plainOf(m.text);
+    // Most people's messages have no attachments: their searchable text is their text.
+    const bodyPlain = !m.searchText || m.searchText === m.text ? plain : plainOf(m.searchText);
+    const text = clip(plain || bodyPlain.split("\n").filter(Boolean).join(" · "), MAX_TEXT);
+    const links = findLinks(m.searchText || m.text);
+    const mentions = [...new Set([...m.text.matchAll(/<@([A-Z0-9]+)(?:\|[^>]*)?>/g)].map((x) => x[1]!))];
+    const alert = recognizeAlert({ sender: m.username ?? m.authorName, isBot, body: m.searchText || m.text });
+    if (alert) {
+      let kind: TEventKind = "alert";
+      let category: TCategory | null = null;
+      let keyEvent = false;
+      const paging = alert.provider === "pagerduty" || alert.provider === "opsgenie";
+      if (alert.state === "firing" && !firstFiringSeen) {
+        firstFiringSeen = true;
+        kind = "detection";
+        category = "detection";
+        keyEvent = true;
+      } else if (alert.state === "acknowledged") {
+        kind = "acknowledgement";
+        category = "acknowledgement";
+        keyEvent = true;
+      } else if (alert.state === "escalated") {
+        kind = "escalation";
+        category = "escalation";
+        keyEvent = true;
+      } else if (alert.state === "resolved") {
+        kind = paging ? "resolution" : "alert";
+        category = paging ? "resolution" : "recovery";
+        keyEvent = true;
+      }
+      // Alert bodies repeat themselves (fallback, title, fields): the title and one detail line say it.
+      const title = plainOf(alert.title);
+      const detail = bodyPlain.split("\n").map((l) => l.trim()).find((l) => l && l !== title && !title.includes(l) && !/^https?:/.test(l)) ?? "";
+      const alertText = plain || [title, detail].filter(Boolean).join(" · ");
+      drafts.push({ ...base, kind, category, tags: [], ruleId: `alert.${alert.provider}.${alert.state}`, keyEvent, text: clip(alertText, 300), alert, links, mentions });
+      continue;
+    }
+    const c = classifyMessage({ plain: plain || bodyPlain, raw: m.text, isBot });
+    const category = c.category;
+    drafts.push({
+      ...base,
+      kind: category ? CATEGORY_KIND[category] : "message",
+      category,
+      tags: c.tags,
+      ruleId: c.ruleId,
+      keyEvent: category !== null && category !== "bot_reply",
+      text,
+      alert: null,
+      links,
+      mentions,
+    });
+  }
+
+  // Only the first acknowledgement is the acknowledgement; later ones are chatter.
+  let ackSeen = false;
+  for (const d of drafts) {
+    if (d.category !== "acknowledgement") continue;
+    if (ackSeen) d.keyEvent = false;
+    ackSeen = true;
+  }
+
+  // Without an alert, the first report by a person is the detection.
+  if (!firstFiringSeen) {
+    const first = drafts.find((d) => !d.isBot && !d.flags.deleted && !d.isReply && (!from || new Date(d.at) >= from));
+    if (first) {
+      first.kind = "detection";
+      first.category = "detection";
+      first.ruleId = "detection.first-report";
+      first.keyEvent = true;
+    }
+  }
+
+  const messageOrder = new Map(drafts.map((d) => [d.markKey, d.order]));
+  const execEvent = (x: TExecutionView, id: string, markKey: string): TDraftEvent => {
+    const failed = x.status === "failed";
+    const verdict = x.status === "succeeded" ? "succeeded" : x.status;
+    const exit = x.exitCode !== null ? `, exit code ${x.exitCode}` : "";
+    return {
+      id,
+      at: x.startedAt,
+      kind: "execution",
+      category: isMitigationCommand(x.command) ? "mitigation" : null,
+      tags: failed ? ["went_poorly"] : [],
+      ruleId: x.origin === "chat" ? "execution.chat-reply" : "execution.record",
+      keyEvent: failed || isMitigationCommand(x.command),
+      actor: x.invoker,
+      actorId: null,
+      isBot: false,
+      text: `${x.command} — ${verdict}${exit}`,
+      threadTs: null,
+      isReply: false,
+      source: source(
+        x.triggerTs,
+        null,
+        x.id,
+        x.id !== null ? buildExecutionHref(x.id) : buildMessageHref(channel.id, x.triggerTs ?? markKey, null),
+      ),
+      alert: null,
+      execution: x,
+      flags: noFlags,
+      marks: noMarks(),
+      links: [],
+      mentions: [],
+      // Right after the message that asked for it.
+      order: (x.triggerTs !== null ? (messageOrder.get(x.triggerTs) ?? order) : order) + 0.5,
+      markKind: "execution",
+      markKey,
+    };
+  };
+
+  for (const c of chatExecutions) drafts.push(execEvent(c.exec, `c:${c.replyTs}`, `chat:${c.replyTs}`));
+  for (const x of input.executions) {
+    const durationMs = x.finishedAt ? x.finishedAt.getTime() - x.startedAt.getTime() : null;
+    const args = Array.isArray(x.arguments) ? x.arguments.map(String).join(" ") : typeof x.arguments === "string" ? x.arguments : "";
+    const command = x.command.includes(" ") || !args ? x.command : `${x.command} ${args}`;
+    drafts.push(
+      execEvent(
+        {
+          id: x.id,
+          origin: "record",
+          bot: x.bot,
+          command,
+          invoker: nameOf(x.invoker) ?? x.invoker,
+          status: normalizeExecutionStatus(x.status, x.exitCode),
+          exitCode: x.exitCode,
+          startedAt: x.startedAt.toISOString(),
+          finishedAt: x.finishedAt ? x.finishedAt.toISOString() : null,
+          durationMs,
+          output: x.output ? clip(x.output, MAX_OUTPUT) : null,
+          triggerTs: x.messageTs,
+        },
+        `x:${x.id}`,
+        String(x.id),
+      ),
+    );
+  }
+
+  for (const e of input.channelEvents) {
+    drafts.push({
+      id: `e:${e.ts}`,
+      at: e.occurredAt.toISOString(),
+      kind: "channel_event",
+      category: null,
+      tags: [],
+      ruleId: `channel_event.${e.kind}`,
+      keyEvent: false,
+      actor: nameOf(e.actor) ?? e.actor,
+      actorId: e.actor,
+      isBot: false,
+      text: clip(plainOf(e.text), MAX_TEXT),
+      threadTs: null,
+      isReply: false,
+      source: source(e.ts, null, null, buildMessageHref(channel.id, e.ts, null)),
+      alert: null,
+      execution: null,
+      flags: noFlags,
+      marks: noMarks(),
+      links: [],
+      mentions: [],
+      order: order++,
+      markKind: "channel_event",
+      markKey: e.ts,
+    });
+  }
+
+  // Human marks, by source identity.
+  const marks = new Map<string, TMarkInput[]>();
+  for (const mk of input.marks ?? []) {
+    const k = `${mk.sourceKind}|${mk.sourceKey}`;
+    marks.set(k, [...(marks.get(k) ?? []), mk]);
+  }
+  for (const d of drafts) {
+    for (const mk of marks.get(`${d.markKind}|${d.markKey}`) ?? []) {
+      if (mk.kind === "key_event") {
+        d.marks.keyEvent = mk.active;
+        d.keyEvent = mk.active;
+      } else if (mk.kind === "note" && mk.active) d.marks.note = mk.note;
+      else if (mk.kind === "hide" && mk.active) d.marks.hidden = true;
+    }
+  }
+
+  // An execution sits right after the message that asked for it (inline), even if the bot was slow to start.
+  const atOf = new Map(drafts.filter((d) => d.markKind === "message").map((d) => [d.markKey, Date.parse(d.at)]));
+  const sortKey = new Map<TDraftEvent, number>();
+  for (const d of drafts) {
+    const trigger = d.execution?.triggerTs;
+    sortKey.set(d, trigger && atOf.has(trigger) ? atOf.get(trigger)! : Date.parse(d.at));
+  }
+  drafts.sort((a, b) => sortKey.get(a)! - sortKey.get(b)! || a.order - b.order);
+
+  const inScope = from || to ? drafts.filter((d) => inRange(new Date(d.at))) : drafts;
+  const hiddenCount = inScope.filter((d) => d.marks.hidden).length;
+  const visible = input.includeHidden ? inScope : inScope.filter((d) => !d.marks.hidden);
+  // An explicit copy: object rest spread over 20,000 events is several times slower.
+  const events: TTimelineEvent[] = visible.map((d) => ({
+    id: d.id,
+    at: d.at,
+    kind: d.kind,
+    category: d.category,
+    tags: d.tags,
+    ruleId: d.ruleId,
+    keyEvent: d.keyEvent,
+    actor: d.actor,
+    actorId: d.actorId,
+    isBot: d.isBot,
+    text: d.text,
+    threadTs: d.threadTs,
+    isReply: d.isReply,
+    source: d.source,
+    alert: d.alert,
+    execution: d.execution,
+    flags: d.flags,
+    marks: d.marks,
+    links: d.links,
+    mentions: d.mentions,
+  }));
+
+  const gapMs = (input.gapMinutes ?? 15) * 60_000;
+  const gaps: TQuietGap[] = [];
+  for (let i = 1; i < events.length; i++) {
+    const a = Date.parse(events[i - 1]!.at);
+    const b = Date.parse(events[i]!.at);
+    if (b - a >= gapMs) {
+      gaps.push({ from: events[i - 1]!.at, to: events[i]!.at, minutes: Math.round((b - a) / 60_000), afterEventId: events[i - 1]!.id });
+    }
+  }
+
+  const threads = new Map<string, TThreadGroup>();
+  for (const e of events) {
+    if (!e.threadTs || e.kind === "execution") continue;
+    let g = threads.get(e.threadTs);
+    if (!g) {
+      g = { rootId: null, threadTs: e.threadTs, eventIds: [] };
+      threads.set(e.threadTs, g);
+    }
+    if (!e.isReply) g.rootId = e.id;
+    else g.eventIds.push(e.id);
+  }
+
+  return {
+    channel,
+    range: { from: from ? from.toISOString() : null, to: to ? to.toISOString() : null },
+    events,
+    gaps,
+    threads: [...threads.values()].filter((g) => g.eventIds.length > 0),
+    hiddenCount,
+  };
+}

@@ -1,0 +1,186 @@
+import type { TDb } from "../db";
+import type { TChannelEventInput, TExecutionInput, TMarkInput, TMessageInput } from "./build";
+
+/**
+ * SQL for timelines. Callers have already asked lib/access whether the
+ * viewer may read the channel.
+ */
+
+const PERSON_NAME = (p: string) => `COALESCE(NULLIF(${p}.display_name, ''), NULLIF(${p}.real_name, ''), ${p}.name)`;
+
+/** A channel's identity. */
+export type TChannelIdentity = { id: number; workspaceId: number; externalId: string; name: string; kind: string; createdAt: Date | null };
+
+/** Channels matching an id (numeric or Slack), or a name with or without "#". */
+export async function selectChannelsByReference(db: TDb, ref: string): Promise<TChannelIdentity[]> {
+  const name = ref.replace(/^#/, "");
+  const numeric = /^\d{1,9}$/.test(ref) ? Number(ref) : -1;
+  const r = await db.query<{ id: number; workspace_id: number; external_id: string; name: string; kind: string; created_at: Date | null }>(
+    `SELECT id, workspace_id, external_id, name, kind::text AS kind, created_at FROM channel
+     WHERE id = $1 OR external_id = $2 OR name = $3 ORDER BY (id = $1) DESC, (external_id = $2) DESC, id`,
+    [numeric, ref, name],
+  );
+  return r.rows.map((x) => ({ id: x.id, workspaceId: x.workspace_id, externalId: x.external_id, name: x.name, kind: x.kind, createdAt: x.created_at }));
+}
+
+/** One channel's identity by id. */
+export async function selectChannelIdentity(db: TDb, channelId: number): Promise<TChannelIdentity | null> {
+  const r = await db.query<{ id: number; workspace_id: number; external_id: string; name: string; kind: string; created_at: Date | null }>(
+    `SELECT id, workspace_id, external_id, name, kind::text AS kind, created_at FROM channel WHERE id = $1`,
+    [channelId],
+  );
+  const x = r.rows[0];
+  return x ? { id: x.id, workspaceId: x.workspace_id, externalId: x.external_id, name: x.name, kind: x.kind, createdAt: x.created_at } : null;
+}
+
+/** Messages of a channel posted in [from, to] (null = unbounded), in time order. */
+export async function selectTimelineMessages(db: TDb, channelId: number, from: Date | null, to: Date | null): Promise<TMessageInput[]> {
+  const r = await db.query<{
+    ts: string;
+    thread_ts: string | null;
+    author_external_id: string | null;
+    author_name: string | null;
+    author_is_bot: boolean | null;
+    bot_id: string | null;
+    username: string | null;
+    subtype: string | null;
+    text: string;
+    search_text: string;
+    posted_at: Date;
+    edited_at: Date | null;
+    deleted: boolean;
+    versions: number;
+  }>(
+    `SELECT m.ts, m.thread_ts, p.external_id AS author_external_id, ${PERSON_NAME("p")} AS author_name, p.is_bot AS author_is_bot,
+            m.bot_id, m.username, m.subtype, m.text,
+            -- Sent only when it adds something (attachments, blocks): halves the rows' size.
+            CASE WHEN m.search_text = m.text THEN '' ELSE m.search_text END AS search_text,
+            m.posted_at, m.edited_at, m.deleted, GREATEST(1, COALESCE(v.n, 0)) AS versions
+     FROM message m LEFT JOIN person p ON p.id = m.author_id
+     LEFT JOIN (SELECT v.message_id, count(*)::int AS n FROM message_version v JOIN message vm ON vm.id = v.message_id
+                WHERE vm.channel_id = $1 GROUP BY v.message_id) v ON v.message_id = m.id
+     WHERE m.channel_id = $1 AND ($2::timestamptz IS NULL OR m.posted_at >= $2) AND ($3::timestamptz IS NULL OR m.posted_at <= $3)
+     ORDER BY m.posted_at, m.ts`,
+    [channelId, from, to],
+  );
+  return r.rows.map((x) => ({
+    ts: x.ts,
+    threadTs: x.thread_ts,
+    authorId: x.author_external_id,
+    authorName: x.author_name,
+    authorIsBot: Boolean(x.author_is_bot),
+    botId: x.bot_id,
+    username: x.username,
+    subtype: x.subtype,
+    text: x.text,
+    searchText: x.search_text,
+    postedAt: x.posted_at,
+    editedAt: x.edited_at,
+    deleted: x.deleted,
+    versions: x.versions,
+  }));
+}
+
+/** Executions in a channel started in [from, to] (null = unbounded). */
+export async function selectTimelineExecutions(db: TDb, channelId: number, from: Date | null, to: Date | null): Promise<TExecutionInput[]> {
+  const r = await db.query<{
+    id: number;
+    bot: string;
+    command: string;
+    arguments: unknown;
+    invoker: string | null;
+    message_ts: string | null;
+    started_at: Date;
+    finished_at: Date | null;
+    status: string;
+    exit_code: number | null;
+    output: string | null;
+  }>(
+    `SELECT id, bot, command, arguments, invoker, message_ts, started_at, finished_at, status, exit_code, right(output, 2000) AS output
+     FROM execution
+     WHERE channel_id = $1 AND ($2::timestamptz IS NULL OR started_at >= $2) AND ($3::timestamptz IS NULL OR started_at <= $3)
+     ORDER BY started_at, id`,
+    [channelId, from, to],
+  );
+  return r.rows.map((x) => ({
+    id: x.id,
+    bot: x.bot,
+    command: x.command,
+    arguments: x.arguments,
+    invoker: x.invoker,
+    messageTs: x.message_ts,
+    startedAt: x.started_at,
+    finishedAt: x.finished_at,
+    status: x.status,
+    exitCode: x.exit_code,
+    output: x.output,
+  }));
+}
+
+/** Channel events in [from, to]. */
+export async function selectTimelineChannelEvents(db: TDb, channelId: number, from: Date | null, to: Date | null): Promise<TChannelEventInput[]> {
+  const r = await db.query<{ ts: string; kind: string; subtype: string; actor: string | null; subject: string | null; value: string | null; text: string; occurred_at: Date }>(
+    `SELECT ts, kind, subtype, actor, subject, value, text, occurred_at FROM channel_event
+     WHERE channel_id = $1 AND ($2::timestamptz IS NULL OR occurred_at >= $2) AND ($3::timestamptz IS NULL OR occurred_at <= $3)
+     ORDER BY occurred_at, ts`,
+    [channelId, from, to],
+  );
+  return r.rows.map((x) => ({ ts: x.ts, kind: x.kind, subtype: x.subtype, actor: x.actor, subject: x.subject, value: x.value, text: x.text, occurredAt: x.occurred_at }));
+}
+
+/** Display names of a workspace's people, by external id. */
+export async function selectPeopleNames(db: TDb, workspaceId: number): Promise<Map<string, string>> {
+  const r = await db.query<{ external_id: string; name: string }>(
+    `SELECT external_id, ${PERSON_NAME("p")} AS name FROM person p WHERE workspace_id = $1`,
+    [workspaceId],
+  );
+  return new Map(r.rows.map((x) => [x.external_id, x.name]));
+}
+
+/** The current version of every mark of an incident. */
+export async function selectCurrentMarks(db: TDb, incidentId: number): Promise<TMarkInput[]> {
+  const r = await db.query<{ source_kind: TMarkInput["sourceKind"]; source_key: string; kind: TMarkInput["kind"]; note: string | null; active: boolean }>(
+    `SELECT DISTINCT ON (source_kind, source_key, kind) source_kind, source_key, kind, note, active
+     FROM timeline_mark WHERE incident_id = $1
+     ORDER BY source_kind, source_key, kind, version DESC`,
+    [incidentId],
+  );
+  return r.rows.map((x) => ({ sourceKind: x.source_kind, sourceKey: x.source_key, kind: x.kind, note: x.note, active: x.active }));
+}
+
+/** A mark's history, newest first. */
+export async function selectMarkHistory(
+  db: TDb,
+  incidentId: number,
+): Promise<{ sourceKind: string; sourceKey: string; kind: string; note: string | null; active: boolean; version: number; authorId: number | null; createdAt: Date }[]> {
+  const r = await db.query<{ source_kind: string; source_key: string; kind: string; note: string | null; active: boolean; version: number; author_id: number | null; created_at: Date }>(
+    `SELECT source_kind, source_key, kind, note, active, version, author_id, created_at FROM timeline_mark
+     WHERE incident_id = $1 ORDER BY created_at DESC, id DESC`,
+    [incidentId],
+  );
+  return r.rows.map((x) => ({
+    sourceKind: x.source_kind,
+    sourceKey: x.source_key,
+    kind: x.kind,
+    note: x.note,
+    active: x.active,
+    version: x.version,
+    authorId: x.author_id,
+    createdAt: x.created_at,
+  }));
+}
+
+/** Append a new version of a mark; returns its version number. */
+export async function insertMarkVersion(
+  db: TDb,
+  m: TMarkInput & { incidentId: number; authorId: number | null },
+): Promise<number> {
+  const r = await db.query<{ version: number }>(
+    `INSERT INTO timeline_mark (incident_id, source_kind, source_key, kind, note, active, version, author_id)
+     SELECT $1, $2, $3, $4, $5, $6, COALESCE(max(version), 0) + 1, $7
+     FROM timeline_mark WHERE incident_id = $1 AND source_kind = $2 AND source_key = $3 AND kind = $4
+     RETURNING version`,
+    [m.incidentId, m.sourceKind, m.sourceKey, m.kind, m.note, m.active, m.authorId],
+  );
+  return r.rows[0]!.version;
+}

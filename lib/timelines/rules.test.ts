@@ -1,0 +1,67 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { CATEGORY_RULES, classifyMessage, TAG_RULES } from "./rules";
+
+/** Each rule with the phrases it must and must not catch. */
+
+const human = (plain: string, raw = plain) => classifyMessage({ plain, raw, isBot: false });
+
+describe("category rules", () => {
+  const cases: [string, string | null, string?][] = [
+    ["!rollback api-gateway to v2.31.0", "mitigation", "command.mitigation"],
+    ["!deploy api v1.2 to prod", "mitigation"],
+    ["!restart api-gw-03", "mitigation"],
+    ["!scale api 6", "mitigation"],
+    ["!failover db-primary", "mitigation"],
+    ["!flag disable new-checkout", "mitigation"],
+    ["ack, looking", "acknowledgement"],
+    ["on it", "acknowledgement"],
+    ["I'm IC. Dana can you look at db4?", "escalation"],
+    ["paging the database on-call", "escalation"],
+    ["seeing HTTP 503 from api-gw-03", "finding"],
+    ["logs: java.net.SocketTimeoutException", "finding"],
+    ["root cause: pool exhausted. Scaling out makes it worse.", "finding", "finding.root-cause"],
+    ["rolling back now", "mitigation", "mitigation.action"],
+    ["Let's try restarting -03 first", null],
+    ["error rate back under 1%", "recovery"],
+    ["status: mitigated", "recovery"],
+    ["Status page updated: investigating", "communication"],
+    ["Resolving. Impact over.", "resolution"],
+    ["all clear, closing the incident", "resolution"],
+    ["how do we roll back quickly?", null],
+    ["lunch?", null],
+  ];
+  for (const [text, category, ruleId] of cases) {
+    it(`${JSON.stringify(text)} → ${category}`, () => {
+      const c = human(text);
+      assert.equal(c.category, category);
+      if (ruleId) assert.equal(c.ruleId, ruleId);
+    });
+  }
+  it("a suggestion in backticks is not a command", () => {
+    assert.equal(human("!rollback x — runbook", "`!rollback x` — runbook").ruleId, null);
+  });
+  it("bots do not get human categories", () => {
+    assert.equal(classifyMessage({ plain: "ack", raw: "ack", isBot: true }).category, null);
+  });
+  it("every rule has an id, a description and a unique id", () => {
+    const ids = [...CATEGORY_RULES, ...TAG_RULES].map((r) => r.id);
+    assert.equal(new Set(ids).size, ids.length);
+    for (const r of [...CATEGORY_RULES, ...TAG_RULES]) assert.ok(r.description.length > 5);
+  });
+});
+
+describe("tag rules", () => {
+  const cases: [string, string[]][] = [
+    ["action item: @dana add alert on pool saturation", ["action_item"]],
+    ["TODO: document the rollback flow, it took us 6 minutes to find it", ["action_item", "went_poorly"]],
+    ["we should require a DBA review", ["action_item"]],
+    ["follow up: rotate the keys", ["action_item"]],
+    ["caused by v2.32.0 raising the pool max", ["contributing_factor"]],
+    ["Customers are reporting 503s on checkout (3 tickets so far)", ["impact"]],
+    ["good call on the rollback", ["went_well"]],
+  ];
+  for (const [text, tags] of cases) {
+    it(`${JSON.stringify(text)} → ${tags.join(", ")}`, () => assert.deepEqual(human(text).tags, tags));
+  }
+});
