@@ -9,6 +9,7 @@ export default tseslint.config(
     ignores: [
       "lib/generated/**",
       ".next/**",
+      ".next-*/**",
       "node_modules/**",
       "next-env.d.ts",
       ".backscroll/**",

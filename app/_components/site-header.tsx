@@ -9,7 +9,14 @@ export function SiteHeader({ email, role, csrfToken }: { email: string; role: st
       </Link>
       <nav className="site-nav">
         <Link href="/">Channels</Link>
+        <Link href="/commands">Commands</Link>
+        <Link href="/search">Search</Link>
+        <Link href="/incidents">Incidents</Link>
+        {role === "admin" && <Link href="/sources">Sources</Link>}
       </nav>
+      <form method="get" action="/search" className="header-search" role="search">
+        <input type="search" name="q" placeholder="Search" aria-label="Search the archive" data-testid="header-search" />
+      </form>
       <div className="account">
         <span className="account-email" data-testid="account-email">
           {email}

@@ -7,11 +7,14 @@ import type { IngestInput, NormalizedBatch, TCheckpoints } from "./adapter";
  * (JSON, zod, hashing) then runs on one core while this thread and the
  * database write the previous batch on the other.
  */
-export function readInWorker(adapterName: string, input: IngestInput, checkpoints: TCheckpoints, credits = 2): AsyncIterable<NormalizedBatch> {
+export function readInWorker(adapterName: string, input: IngestInput, checkpoints: TCheckpoints, credits = 1): AsyncIterable<NormalizedBatch> {
   return {
     [Symbol.asyncIterator]() {
       const worker = new Worker(new URL("./read-worker.mjs", import.meta.url), {
         workerData: { adapter: adapterName, input, checkpoints: [...checkpoints], credits },
+        // The reader holds one day file and a batch or two; a capped heap keeps
+        // the process's peak memory flat however large the export.
+        resourceLimits: { maxOldGenerationSizeMb: 192 },
       });
       const queue: ({ type: "batch"; batch: NormalizedBatch } | { type: "done" } | { type: "error"; error: Error })[] = [];
       let notify: (() => void) | undefined;

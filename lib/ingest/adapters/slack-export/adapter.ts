@@ -41,7 +41,7 @@ import { ZSlackConversation, ZSlackUser } from "./schemas";
 
 export const SLACK_EXPORT_SOURCE = "slack-export";
 export const SLACK_EXPORT_CHECKPOINT_SCOPE = "export";
-export const DEFAULT_BATCH_SIZE = 5000;
+export const DEFAULT_BATCH_SIZE = 2000;
 
 /** Something the import carries on with but the operator should know. */
 export interface TIngestWarning {
