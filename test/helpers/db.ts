@@ -101,6 +101,10 @@ export async function createTestDatabase(): Promise<TTestDatabase> {
   }
   const url = withDb(base, name);
   const pool = new pg.Pool({ connectionString: url, max: 5 });
+  // An idle connection closed by the server during teardown is expected.
+  pool.on("error", (e: Error & { code?: string }) => {
+    if (e.code !== "57P01") throw e;
+  });
   return {
     url,
     name,
@@ -110,6 +114,13 @@ export async function createTestDatabase(): Promise<TTestDatabase> {
       const a = new pg.Client({ connectionString: base });
       await a.connect();
       try {
+        // Let this process's closing connections finish before dropping; a
+        // forced drop racing with them makes their clients emit errors.
+        for (let i = 0; i < 50; i++) {
+          const r = await a.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1", [name]);
+          if (r.rows[0].n === 0) break;
+          await new Promise((res) => setTimeout(res, 100));
+        }
         await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       } finally {
         await a.end();
