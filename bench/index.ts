@@ -54,7 +54,9 @@ async function freshDatabase(adminUrl: string, name: string): Promise<string> {
 function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ stdout: string; seconds: number }> {
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
-    const child = spawn(process.execPath, [path.join(ROOT, "bin", "backscroll.mjs"), ...args], { env, stdio: ["ignore", "pipe", "inherit"] });
+    // The same heap flags as the `backscroll` command's first line.
+    const flags = ["--max-old-space-size=384", "--max-semi-space-size=8"];
+    const child = spawn(process.execPath, [...flags, path.join(ROOT, "bin", "backscroll.mjs"), ...args], { env, stdio: ["ignore", "pipe", "inherit"] });
     let stdout = "";
     child.stdout.on("data", (d) => (stdout += d));
     child.on("close", (code) => {

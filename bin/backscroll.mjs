@@ -1,6 +1,9 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-old-space-size=384 --max-semi-space-size=8
 // The `backscroll` command. Runs the TypeScript CLI through tsx's loader so
-// the checkout needs no separate build step for it.
+// the checkout needs no separate build step for it. The heap flags on the
+// first line (also in package.json's start script and the bench) keep long
+// imports and exports in bounded memory: V8 otherwise grows its heap lazily
+// and rarely gives memory back.
 import { register } from "tsx/esm/api";
 
 const [major] = process.versions.node.split(".").map(Number);
