@@ -1,6 +1,6 @@
 import type pg from "pg";
 import type { IngestAdapter, IngestInput, NormalizedBatch, TProgress } from "./adapter";
-import { applyBatch, addCounts, emptyCounts, type TBatchCounts } from "./load";
+import { applyBatch, addCounts, emptyCounts, type TBatchCounts, type TLoadContext } from "./load";
 import { readInWorker } from "./read-in-worker";
 import { clearCheckpoints, createIngestRun, finishIngestRun, loadCheckpoints, recordRunProgress, saveCheckpoint } from "./repository";
 
@@ -36,6 +36,32 @@ export interface TIngestSummary {
   counts: TBatchCounts;
 }
 
+/**
+ * Write one batch, its checkpoint and the run's progress in one transaction;
+ * returns the run's counts including this batch. Every ingest runner uses it.
+ */
+export async function commitBatch(
+  client: pg.PoolClient,
+  batch: NormalizedBatch,
+  ctx: TLoadContext,
+  run: { sourceKey: string; runId: number; counts: TBatchCounts },
+): Promise<TBatchCounts> {
+  // A batch lost to a crash right after COMMIT is harmless: its checkpoint is
+  // lost with it and the resumed run applies it again. So the commit need not
+  // wait for the WAL flush.
+  await client.query("BEGIN; SET LOCAL synchronous_commit TO off");
+  try {
+    const counts = addCounts(run.counts, await applyBatch(client, batch, ctx));
+    if (batch.checkpoint) await saveCheckpoint(client, run.sourceKey, batch.checkpoint, run.runId);
+    await recordRunProgress(client, run.runId, counts, batch.progress);
+    await client.query("COMMIT");
+    return counts;
+  } catch (e) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw e;
+  }
+}
+
 export async function runIngest(opts: TIngestOptions): Promise<TIngestSummary> {
   const { adapter, input, pool } = opts;
   await adapter.preflight?.(input);
@@ -61,20 +87,7 @@ export async function runIngest(opts: TIngestOptions): Promise<TIngestSummary> {
       }
       next = it.next();
       next.catch(() => undefined); // surfaced when awaited
-      // A batch lost to a crash right after COMMIT is harmless: its
-      // checkpoint is lost with it and the resumed run applies it again. So
-      // the commit need not wait for the WAL flush.
-      await client.query("BEGIN; SET LOCAL synchronous_commit TO off");
-      try {
-        const c = await applyBatch(client, batch, ctx);
-        counts = addCounts(counts, c);
-        if (batch.checkpoint) await saveCheckpoint(client, sourceKey, batch.checkpoint, runId);
-        await recordRunProgress(client, runId, counts, batch.progress);
-        await client.query("COMMIT");
-      } catch (e) {
-        await client.query("ROLLBACK").catch(() => undefined);
-        throw e;
-      }
+      counts = await commitBatch(client, batch, ctx, { sourceKey, runId, counts });
       batches++;
       if (batch.progress) opts.onProgress?.({ ...batch.progress, counts });
     }

@@ -1,7 +1,8 @@
 import type pg from "pg";
 import type { TProgress } from "../ingest/adapter";
-import { addCounts, applyBatch, emptyCounts, type TBatchCounts } from "../ingest/load";
-import { createIngestRun, finishIngestRun, loadCheckpoints, recordRunProgress, saveCheckpoint } from "../ingest/repository";
+import { emptyCounts, type TBatchCounts } from "../ingest/load";
+import { createIngestRun, finishIngestRun, loadCheckpoints } from "../ingest/repository";
+import { commitBatch } from "../ingest/run";
 import { startSlackSync, type TSlackSyncOptions } from "../ingest/adapters/slack-api/sync";
 import { findLiveReplyTs, findLiveTopLevelTs } from "./repository";
 
@@ -55,16 +56,7 @@ export async function runSlackSync(opts: TRunSlackSyncOptions): Promise<TSlackSy
         stopped = true;
         break;
       }
-      await client.query("BEGIN");
-      try {
-        counts = addCounts(counts, await applyBatch(client, batch, ctx));
-        if (batch.checkpoint) await saveCheckpoint(client, sourceKey, batch.checkpoint, runId);
-        await recordRunProgress(client, runId, counts, batch.progress);
-        await client.query("COMMIT");
-      } catch (e) {
-        await client.query("ROLLBACK").catch(() => undefined);
-        throw e;
-      }
+      counts = await commitBatch(client, batch, ctx, { sourceKey, runId, counts });
       batches++;
       if (batch.progress) opts.onProgress?.({ ...batch.progress, counts });
     }

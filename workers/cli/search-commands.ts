@@ -2,21 +2,12 @@ import type { TCommand } from "./commands";
 import { AppError } from "../../lib/errors";
 import { getPool } from "../../lib/db";
 import { prepareDatabase } from "../../lib/database/prepare";
-import { listUsers } from "../../lib/auth/users";
-import type { TViewer } from "../../lib/access/types";
+import { findCliViewer } from "../../lib/auth/users";
 import { formatHighlightPlain } from "../../lib/search/highlight";
 import { chooseSearchBackend, drainSearchOutbox, rebuildSearchIndex, searchMessages } from "../../lib/search/service";
 import { createProgressBar } from "./progress";
 
 const out = (s: string) => process.stdout.write(s + "\n");
-
-/** The viewer a CLI search runs as: --as <email>, else a local administrator. */
-async function resolveViewer(email: string | undefined): Promise<TViewer> {
-  if (!email) return { userId: 0, role: "admin", personId: null };
-  const user = (await listUsers(getPool())).find((u) => u.email.toLowerCase() === email.toLowerCase());
-  if (!user || user.disabled) throw new AppError("usage", `No active account ${email}`, { field: "as" });
-  return { userId: user.id, role: user.role, personId: user.personId };
-}
 
 /** CLI commands for search and reindex. */
 export const SEARCH_COMMANDS: TCommand[] = [
@@ -41,7 +32,7 @@ export const SEARCH_COMMANDS: TCommand[] = [
       const sort = String(opts.sort ?? "relevance");
       if (!["relevance", "newest", "oldest"].includes(sort)) throw new AppError("usage", "--sort must be relevance, newest or oldest", { field: "sort" });
       await prepareDatabase();
-      const viewer = await resolveViewer(opts.as as string | undefined);
+      const { viewer } = await findCliViewer(getPool(), opts.as as string | undefined);
       const r = await searchMessages(getPool(), viewer, { q: args[0]!, limit, sort: sort as "relevance", facets: false });
       if (opts.json) {
         out(
