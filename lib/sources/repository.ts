@@ -1,4 +1,5 @@
 import type pg from "pg";
+import type { TKnownChannel } from "../ingest/adapters/slack-events/normalize";
 
 /**
  * SQL of live sources: Slack connections, Events API receipts, and the
@@ -123,22 +124,10 @@ export async function markEventProcessed(db: TDb, id: number, error: string | nu
   await db.query("UPDATE slack_event_receipt SET processed_at = now(), error = $2 WHERE id = $1", [id, error]);
 }
 
-export interface TStoredChannel {
-  externalId: string;
-  name: string;
-  kind: string;
-  topic: string | null;
-  purpose: string | null;
-  archived: boolean;
-  createdAt: string | null;
-  creator: string | null;
-  raw: unknown;
-}
-
 /** Channels of a Slack team as stored, by external id (events change them field by field). */
-export async function findStoredChannels(db: TDb, teamId: string, externalIds: string[]): Promise<Map<string, TStoredChannel>> {
+export async function findStoredChannels(db: TDb, teamId: string, externalIds: string[]): Promise<Map<string, TKnownChannel>> {
   if (externalIds.length === 0) return new Map();
-  const r = await db.query<TStoredChannel>(
+  const r = await db.query<TKnownChannel>(
     `SELECT c.external_id AS "externalId", c.name, c.kind::text AS kind, c.topic, c.purpose, c.archived,
             to_char(c.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "createdAt", c.creator, c.raw
      FROM channel c JOIN workspace w ON w.id = c.workspace_id

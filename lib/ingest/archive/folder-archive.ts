@@ -4,6 +4,7 @@ import path from "node:path";
 import { AppError, badInput } from "../../errors";
 import { assertDeclaredSizesWithinLimits, hostile } from "./limits";
 import { buildListing, compareCodeUnits } from "./listing";
+import { ListedArchive } from "./listed-archive";
 import type { TArchive, TArchiveEntry, TArchiveLimits, TOpenArchiveOptions } from "./types";
 
 /** Deeper than any real export; stops pathological nesting from exhausting the stack. */
@@ -47,32 +48,11 @@ export async function openFolderArchive(dir: string, limits: TArchiveLimits, opt
   return new FolderArchive(location, label, listing.strippedRoot, listing.entries, listing.handles, limits);
 }
 
-class FolderArchive implements TArchive {
+class FolderArchive extends ListedArchive<string> {
   readonly kind = "folder" as const;
-  private readonly byPath: Map<string, TArchiveEntry>;
-
-  constructor(
-    readonly location: string,
-    readonly label: string,
-    readonly strippedRoot: string | null,
-    private readonly entries: readonly TArchiveEntry[],
-    private readonly handles: Map<string, string>,
-    private readonly limits: TArchiveLimits,
-  ) {
-    this.byPath = new Map(entries.map((e) => [e.path, e]));
-  }
-
-  list(): readonly TArchiveEntry[] {
-    return this.entries;
-  }
-
-  get(p: string): TArchiveEntry | undefined {
-    return this.byPath.get(p);
-  }
 
   async readEntry(p: string): Promise<Buffer> {
-    const abs = this.handles.get(p);
-    if (abs === undefined) throw new AppError("not_found", `${this.label} has no entry "${p}"`, { file: p });
+    const abs = this.handleOf(p);
     let fh: fs.FileHandle;
     try {
       // O_NOFOLLOW: a file swapped for a symlink after the walk is not followed.

@@ -6,6 +6,7 @@ import { AppError, badInput, isAppError } from "../../errors";
 import { checkEntryName } from "./entry-name";
 import { assertDeclaredSizesWithinLimits, hostile } from "./limits";
 import { buildListing } from "./listing";
+import { ListedArchive } from "./listed-archive";
 import type { TArchive, TArchiveEntry, TArchiveLimits, TOpenArchiveOptions } from "./types";
 
 interface TZipHandle {
@@ -115,34 +116,19 @@ export async function openZipArchive(file: string, limits: TArchiveLimits, optio
   }
 }
 
-class ZipArchive implements TArchive {
+class ZipArchive extends ListedArchive<TZipHandle> {
   readonly kind = "zip" as const;
   private closed = false;
-  private readonly byPath: Map<string, TArchiveEntry>;
 
   constructor(
     private readonly zip: yauzl.ZipFile,
-    readonly location: string,
-    readonly label: string,
-    readonly strippedRoot: string | null,
-    private readonly entries: readonly TArchiveEntry[],
-    private readonly handles: Map<string, TZipHandle>,
-    private readonly limits: TArchiveLimits,
+    ...listed: ConstructorParameters<typeof ListedArchive<TZipHandle>>
   ) {
-    this.byPath = new Map(entries.map((e) => [e.path, e]));
-  }
-
-  list(): readonly TArchiveEntry[] {
-    return this.entries;
-  }
-
-  get(p: string): TArchiveEntry | undefined {
-    return this.byPath.get(p);
+    super(...listed);
   }
 
   async readEntry(p: string): Promise<Buffer> {
-    const h = this.handles.get(p);
-    if (!h) throw new AppError("not_found", `${this.label} has no entry "${p}"`, { file: p });
+    const h = this.handleOf(p);
     if (this.closed) throw new AppError("internal", `${this.label} is closed`);
     let stream: Readable;
     try {
