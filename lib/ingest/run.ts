@@ -2,6 +2,7 @@ import type pg from "pg";
 import type { IngestAdapter, IngestInput, NormalizedBatch, TProgress } from "./adapter";
 import { applyBatch, addCounts, emptyCounts, type TBatchCounts, type TLoadContext } from "./load";
 import { readInWorker } from "./read-in-worker";
+import { requestSearchIndexing } from "../search/service";
 import { clearCheckpoints, createIngestRun, finishIngestRun, loadCheckpoints, recordRunProgress, saveCheckpoint } from "./repository";
 
 /**
@@ -55,6 +56,7 @@ export async function commitBatch(
     if (batch.checkpoint) await saveCheckpoint(client, run.sourceKey, batch.checkpoint, run.runId);
     await recordRunProgress(client, run.runId, counts, batch.progress);
     await client.query("COMMIT");
+    await requestSearchIndexing(client);
     return counts;
   } catch (e) {
     await client.query("ROLLBACK").catch(() => undefined);

@@ -80,7 +80,6 @@ export async function searchMessages(
     cursor: args.cursor ?? null,
     facets: args.facets,
   });
-  await requestOutboxDrain(db);
   const terms = collectPositiveTerms(query.root);
   // Highlight what a reader sees (Slack markup rendered as plain text), never raw HTML.
   for (const hit of result.hits) hit.highlight = buildHighlight(toPlainText(parseSlackText(hit.text)), terms);
@@ -113,14 +112,14 @@ let lastDrainRequest = 0;
 
 /**
  * Ask a worker to feed recent archive changes into the derived search
- * structures — at most once a minute per process (one job per minute key).
+ * structures (vocabulary, Meilisearch). Called by writers after they commit;
+ * at most once a minute per process (one job per minute key).
  */
-async function requestOutboxDrain(db: TDb): Promise<void> {
+export async function requestSearchIndexing(db: TDb): Promise<void> {
   const now = Date.now();
   if (now - lastDrainRequest < 60_000) return;
   lastDrainRequest = now;
-  const pool = db as pg.Pool;
-  await enqueueJob(pool, indexSearchOutboxJob, {}, { key: `search.index-outbox:${Math.floor(now / 60_000)}` }).catch(() => undefined);
+  await enqueueJob(db, indexSearchOutboxJob, {}, { key: `search.index-outbox:${Math.floor(now / 60_000)}` }).catch(() => undefined);
 }
 
 /**

@@ -1,6 +1,7 @@
 import type pg from "pg";
 import { AppError, isAppError } from "../errors";
 import { withTransaction } from "../db";
+import { requestSearchIndexing } from "../search/service";
 import { enqueueJob } from "../jobs/enqueue";
 import { processSlackEventJob } from "../jobs/definitions/sources.process-slack-event";
 import type { NChannel, NChannelEvent, NMessage, NormalizedBatch, NPerson, NReactionChange } from "../ingest/adapter";
@@ -109,7 +110,9 @@ export const EVENTS_PER_BATCH = 200;
  */
 export async function processSlackEventReceipt(pool: pg.Pool, receiptId: number): Promise<{ processed: number; counts: TBatchCounts }> {
   try {
-    return await processReceipts(pool, receiptId, EVENTS_PER_BATCH);
+    const r = await processReceipts(pool, receiptId, EVENTS_PER_BATCH);
+    if (r.processed > 0) await requestSearchIndexing(pool);
+    return r;
   } catch (e) {
     try {
       return await processReceipts(pool, receiptId, 1);
