@@ -52,7 +52,6 @@ async function runImport(location: string, opts: { source?: string; json?: boole
   if (opts.batchSize) options.batchSize = opts.batchSize;
   if (opts.workspaceName) options.workspaceName = opts.workspaceName;
   const input = { location: path.resolve(location), options };
-  if (!fs.existsSync(input.location)) throw new AppError("bad_input", `No such file or folder: ${location}`, { file: location });
   const adapter = await resolveAdapter(input, opts.source);
   const bar = createProgressBar("importing");
   const started = Date.now();
@@ -117,9 +116,11 @@ export const CORE_COMMANDS: TCommand[] = [
     },
     positionals: { min: 1 },
     async run({ args, opts }) {
-      await prepareDatabase();
       const batchSize = opts["batch-size"] ? Number(opts["batch-size"]) : undefined;
       if (batchSize !== undefined && (!Number.isInteger(batchSize) || batchSize < 1)) throw new AppError("usage", "--batch-size must be a positive integer");
+      // Bad input is reported before a database is started for it.
+      if (!fs.existsSync(path.resolve(args[0]!))) throw new AppError("bad_input", `No such file or folder: ${args[0]}`, { file: args[0] });
+      await prepareDatabase();
       const s = await runImport(args[0]!, {
         source: opts.source as string | undefined,
         json: Boolean(opts.json),
