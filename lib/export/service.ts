@@ -26,6 +26,8 @@ export interface TExportRequest {
   requester: { userId: number | null; email: string };
   now?: Date;
   onProgress?: (records: number) => void;
+  /** Aborting stops the export between records; nothing is left in `outDir`. */
+  signal?: AbortSignal;
 }
 
 export interface TExportResult {
@@ -57,6 +59,7 @@ export async function runExport(db: pg.Pool, viewer: TViewer, req: TExportReques
     if (format.header) yield emit(format.header());
     let chunk = "";
     for await (const rec of assembleExport(db, resolved, { includeDeleted: true })) {
+      req.signal?.throwIfAborted();
       chunk += format.write(rec);
       records++;
       if (chunk.length > 256 * 1024) {
