@@ -76,6 +76,18 @@ export async function selectIncident(db: TDb, id: number): Promise<TIncidentRow 
   return r.rows[0] ?? null;
 }
 
+/** People named by Slack id, name, @name or e-mail: each reference with the person it names. */
+export async function selectPeopleByRef(db: TDb, refs: string[]): Promise<{ ref: string; person: string; name: string }[]> {
+  const r = await db.query<{ ref: string; person: string; name: string }>(
+    `SELECT DISTINCT ON (x.ref) x.ref, p.external_id AS person, coalesce(nullif(p.display_name, ''), p.real_name, p.name, p.external_id) AS name
+       FROM unnest($1::text[]) AS x(ref)
+       JOIN person p ON p.external_id = x.ref OR p.name = ltrim(x.ref, '@') OR lower(p.email) = lower(x.ref)
+      ORDER BY x.ref, (p.external_id = x.ref) DESC, p.id`,
+    [refs],
+  );
+  return r.rows;
+}
+
 /** The fields an update writes. */
 export type TIncidentWrite = {
   title: string;

@@ -16,6 +16,7 @@ import {
   selectIncident,
   selectIncidents,
   selectIncidentVersions,
+  selectPeopleByRef,
   updateIncidentRow,
   type TIncidentRow,
 } from "./repository";
@@ -130,6 +131,12 @@ async function applyDerived(db: TDb, row: TIncidentRow, d: TDerivedIncident, act
     ...times,
     overrides: current.overrides,
   };
+  if (overridden.has("commander") && next.commander) {
+    // A commander set by hand keeps the role when the derived participants change.
+    const cmd = next.commander;
+    const name = [...next.participants, ...current.participants].find((x) => x.person === cmd)?.name ?? cmd;
+    next.participants = withCommander(next.participants, { person: cmd, name });
+  }
   const changed =
     next.title !== current.title ||
     next.severity !== current.severity ||
@@ -286,6 +293,44 @@ export function findChronologyError(times: Record<TTimeField, string | null>): {
   return null;
 }
 
+/**
+ * Edited commander and participants name real people: each reference (Slack
+ * id, name or e-mail) is resolved to the person's id and display name, and an
+ * unknown one is refused naming the field.
+ */
+async function resolveIncidentPeople(
+  db: TDb,
+  commander: string | null | undefined,
+  participants: TParticipant[] | undefined,
+): Promise<{ commander: { person: string; name: string } | null | undefined; participants: TParticipant[] | undefined }> {
+  const refs = [...new Set([...(commander ? [commander] : []), ...(participants ?? []).map((x) => x.person)])];
+  const found = new Map((await selectPeopleByRef(db, refs)).map((x) => [x.ref, x]));
+  const resolve = (ref: string, field: string) => {
+    const hit = found.get(ref);
+    if (!hit) throw new AppError("bad_input", `No person "${ref}" in the archive`, { field });
+    return hit;
+  };
+  const seen = new Set<string>();
+  const list = participants?.flatMap((x, i) => {
+    const hit = resolve(x.person, `participants.${i}.person`);
+    if (seen.has(hit.person)) return [];
+    seen.add(hit.person);
+    return [{ person: hit.person, name: hit.name, role: x.role.trim() }];
+  });
+  const chosen = commander ? resolve(commander, "commander") : commander;
+  return { commander: chosen ? { person: chosen.person, name: chosen.name } : chosen, participants: list };
+}
+
+/** The commander is always among the participants, first, and the only one with that role. */
+function withCommander(participants: TParticipant[], commander: { person: string; name: string } | null): TParticipant[] {
+  const others = participants
+    .filter((x) => x.person !== commander?.person)
+    .map((x) => (x.role === "commander" ? { ...x, role: "responder" } : x));
+  if (!commander) return others;
+  const own = participants.find((x) => x.person === commander.person);
+  return [{ person: commander.person, name: own?.name ?? commander.name, role: "commander" }, ...others];
+}
+
 /** Edit an incident: validated, audited and versioned (optimistic concurrency on `expectedVersion`). */
 export async function updateIncident(db: pg.Pool, viewer: TViewer, id: number, input: TUpdateIncident): Promise<TIncident> {
   const parsed = ZUpdateIncident.safeParse(input);
@@ -314,12 +359,15 @@ export async function updateIncident(db: pg.Pool, viewer: TViewer, id: number, i
     if (p.participants !== undefined) fieldOverride("participants");
     const bad = findChronologyError(times);
     if (bad) throw new AppError("bad_input", bad.message, { field: `times.${bad.field}` });
+    const people = await resolveIncidentPeople(tx, p.commander, p.participants);
+    const currentCommander = cur.commander ? { person: cur.commander, name: cur.participants.find((x) => x.person === cur.commander)?.name ?? cur.commander } : null;
+    const commander = people.commander === undefined ? currentCommander : people.commander;
     const next = {
       title: p.title ?? cur.title,
       severity: p.severity === undefined ? cur.severity : p.severity,
       status: p.status ?? cur.status,
-      commander: p.commander === undefined ? cur.commander : p.commander,
-      participants: p.participants ?? cur.participants,
+      commander: commander?.person ?? null,
+      participants: withCommander(people.participants ?? cur.participants, commander),
       ...times,
       overrides,
     };

@@ -161,6 +161,38 @@ describe("the demo incident", () => {
     const back = await findIncidentTimeline(t.pool, admin, incidentId);
     assert.equal(back.incident.times.mitigatedAt?.slice(0, 19), "2026-11-03T23:10:02");
   });
+
+  it("edits commander and participants by naming real people, and keeps them across re-derivation", async () => {
+    const cur = await findIncident(t.pool, admin, incidentId);
+    await assert.rejects(
+      updateIncident(t.pool, admin, incidentId, { expectedVersion: cur.version, commander: "nobody-here", reason: "handover" }),
+      (e) => e instanceof AppError && e.code === "bad_input" && e.where?.field === "commander",
+    );
+    await assert.rejects(
+      updateIncident(t.pool, admin, incidentId, {
+        expectedVersion: cur.version,
+        participants: [...cur.participants, { person: "U0NOSUCH", name: "x", role: "scribe" }],
+      }),
+      (e) => e instanceof AppError && e.code === "bad_input" && e.where?.field === `participants.${cur.participants.length}.person`,
+    );
+    const next = await updateIncident(t.pool, admin, incidentId, {
+      expectedVersion: cur.version,
+      commander: "U0DEMOBORIS",
+      participants: [...cur.participants.map((p) => ({ person: p.person, name: p.name, role: p.person === "U0DEMOELENA" ? "scribe" : p.role }))],
+      reason: "handover to Boris",
+    });
+    assert.equal(next.commander, "U0DEMOBORIS");
+    const roles = Object.fromEntries(next.participants.map((p) => [p.person, p.role]));
+    assert.equal(roles.U0DEMOBORIS, "commander");
+    assert.equal(roles.U0DEMOALICE, "responder", "the previous commander steps down");
+    assert.equal(roles.U0DEMOELENA, "scribe");
+    assert.equal(next.participants.filter((p) => p.role === "commander").length, 1);
+    const rebuilt = await findIncidentTimeline(t.pool, admin, incidentId);
+    assert.equal(rebuilt.incident.commander, "U0DEMOBORIS");
+    assert.equal(rebuilt.incident.participants.find((p) => p.person === "U0DEMOELENA")?.role, "scribe");
+    const audit = await t.pool.query(`SELECT details FROM audit_event WHERE action = 'incident.update' AND target = $1 ORDER BY id DESC LIMIT 1`, [`incident:${incidentId}`]);
+    assert.deepEqual(audit.rows[0].details.changes.commander, { from: "U0DEMOALICE", to: "U0DEMOBORIS" });
+  });
 });
 
 describe("draft postmortem", () => {

@@ -175,6 +175,42 @@ export default async function IncidentPage({ params, searchParams }: TProps) {
               </select>
             </label>
           </p>
+          <fieldset data-testid="edit-people">
+            <legend>People</legend>
+            <p>
+              <label>
+                Commander{" "}
+                <select name="commander" defaultValue={incident.commander ?? ""}>
+                  <option value="">none</option>
+                  {incident.participants.map((p) => (
+                    <option key={p.person} value={p.person}>
+                      {p.name}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            </p>
+            {incident.participants.map((p, i) => (
+              <p key={p.person}>
+                <input type="hidden" name={`participant.${i}.person`} value={p.person} />
+                {p.name}{" "}
+                <label>
+                  role <input name={`participant.${i}.role`} defaultValue={p.role} size={16} />
+                </label>{" "}
+                <label>
+                  <input type="checkbox" name={`participant.${i}.remove`} value="1" /> remove
+                </label>
+              </p>
+            ))}
+            <p>
+              <label>
+                Add a person (id, name or e-mail) <input name="participant.new.person" size={24} />
+              </label>{" "}
+              <label>
+                role <input name="participant.new.role" defaultValue="responder" size={16} />
+              </label>
+            </p>
+          </fieldset>
           {TIME_FIELDS.map((f) => (
             <p key={f}>
               <label>

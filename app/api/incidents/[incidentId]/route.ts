@@ -28,6 +28,24 @@ export async function PATCH(request: Request, { params }: TCtx): Promise<Respons
   }
 }
 
+/** The participants of the edit form (`participant.<i>.person|role|remove`, `participant.new.*`), or null when the form has none. */
+function readParticipants(f: Record<string, string>): NonNullable<TUpdateIncident["participants"]> | null {
+  const out: NonNullable<TUpdateIncident["participants"]> = [];
+  let seen = false;
+  for (let i = 0; f[`participant.${i}.person`] !== undefined; i++) {
+    seen = true;
+    if (f[`participant.${i}.remove`]) continue;
+    const person = f[`participant.${i}.person`]!;
+    out.push({ person, name: person, role: (f[`participant.${i}.role`] ?? "").trim() || "responder" });
+  }
+  const added = f["participant.new.person"]?.trim();
+  if (added) {
+    seen = true;
+    out.push({ person: added, name: added, role: f["participant.new.role"]?.trim() || "responder" });
+  }
+  return seen ? out : null;
+}
+
 /** POST /api/incidents/:id — the edit form of the incident page. */
 export async function POST(request: Request, { params }: TCtx): Promise<Response> {
   try {
@@ -39,6 +57,12 @@ export async function POST(request: Request, { params }: TCtx): Promise<Response
     if (f.title && f.title !== cur.title) patch.title = f.title;
     if ((f.severity ?? "") !== (cur.severity ?? "")) patch.severity = f.severity || null;
     if (f.status && f.status !== cur.status) patch.status = f.status as TUpdateIncident["status"];
+    if (f.commander !== undefined && f.commander !== (cur.commander ?? "")) patch.commander = f.commander || null;
+    const participants = readParticipants(f);
+    const key = (list: { person: string; role: string }[]) => JSON.stringify(list.map((x) => [x.person, x.role]));
+    if (participants && key(participants) !== key(cur.participants)) {
+      patch.participants = participants;
+    }
     const times: NonNullable<TUpdateIncident["times"]> = {};
     for (const field of TIME_FIELDS_FOR_FORMS) {
       const v = f[field];
