@@ -317,8 +317,9 @@ async function resolveIncidentPeople(
     seen.add(hit.person);
     return [{ person: hit.person, name: hit.name, role: x.role.trim() }];
   });
-  const chosen = commander ? resolve(commander, "commander") : commander;
-  return { commander: chosen ? { person: chosen.person, name: chosen.name } : chosen, participants: list };
+  if (commander === undefined) return { commander: undefined, participants: list };
+  const chosen = commander ? resolve(commander, "commander") : null;
+  return { commander: chosen ? { person: chosen.person, name: chosen.name } : null, participants: list };
 }
 
 /** The commander is always among the participants, first, and the only one with that role. */
