@@ -109,6 +109,12 @@ export async function selectRecentExecutions(
   return r.rows;
 }
 
+/** One execution by id, or null. */
+export async function selectExecution(db: TDb, id: number): Promise<TExecutionRow | null> {
+  const r = await db.query<TExecutionRow>(`SELECT ${ROW} FROM execution e ${JOINS} WHERE e.id = $1`, [id]);
+  return r.rows[0] ?? null;
+}
+
 export interface TCommandStatsRow {
   bot: string;
   command: string;

@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { readableChannelsSql } from "../access/service";
+import { authorizeChannelRead, readableChannelsSql } from "../access/service";
 import type { TViewer } from "../access/types";
 import type { TBotIdentity } from "../bots/service";
 import { withTransaction, type TDb } from "../db";
@@ -12,6 +12,7 @@ import {
   selectChannelsForDetection,
   selectChatMessages,
   selectCommandStats,
+  selectExecution,
   selectExecutionId,
   selectRecentExecutions,
   selectWorkspaceRef,
@@ -98,6 +99,40 @@ export async function findRecentExecutions(
 ): Promise<TExecutionRow[]> {
   const limit = Math.min(Math.max(1, Math.trunc(opts.limit ?? 50)), 1000);
   return selectRecentExecutions(db, { limit, ...scopeOf(viewer), command: opts.command, status: opts.status, bot: opts.bot });
+}
+
+/**
+ * One execution record, with the runs of the same command before it. A run in
+ * a channel is readable by whoever may read that channel (an auditor's or
+ * admin's read of a private one is audited); a run tied to no channel only by
+ * admins and auditors. Unreadable and unknown ids are both "not found".
+ */
+export async function findExecution(
+  db: TDb,
+  viewer: TViewer,
+  id: number,
+): Promise<{ execution: TExecutionRow; previousRuns: TExecutionRow[] }> {
+  const execution = Number.isSafeInteger(id) && id > 0 ? await selectExecution(db, id) : null;
+  const readable =
+    execution !== null &&
+    (execution.channelId === null
+      ? viewer.role !== "member"
+      : await authorizeChannelRead(db, viewer, execution.channelId, { execution: id }));
+  if (!execution || !readable) throw new AppError("not_found", `No execution ${id}`, { field: "executionId" });
+  const previousRuns = (await findRecentExecutions(db, viewer, { command: execution.command, limit: 11 })).filter((x) => x.id !== execution.id).slice(0, 10);
+  return { execution, previousRuns };
+}
+
+/**
+ * Audit an auditor's or admin's view of runs in private channels and DMs
+ * (the command catalogue shows them to privileged viewers).
+ */
+export async function recordPrivilegedExecutionReads(db: TDb, viewer: TViewer, runs: readonly TExecutionRow[]): Promise<void> {
+  if (viewer.role === "member") return;
+  const channels = [...new Set(runs.flatMap((x) => (x.channelId === null ? [] : [x.channelId])))];
+  for (const channelId of channels) {
+    await authorizeChannelRead(db, viewer, channelId, { executions: runs.filter((x) => x.channelId === channelId).map((x) => x.id) });
+  }
 }
 
 export type TCommandCatalogueEntry = TCommandStatsRow & { successRate: number | null };

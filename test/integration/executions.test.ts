@@ -8,7 +8,8 @@ import { runCli } from "../helpers/cli";
 import { writeDemoExport, DEMO_TEAM } from "../../lib/demo/demo-workspace";
 import { slackExportAdapter } from "../../lib/ingest/adapters/slack-export/adapter";
 import { runIngest } from "../../lib/ingest/run";
-import { detectChatRuns, findCommandCatalogue, findRecentExecutions } from "../../lib/executions/service";
+import { detectChatRuns, findCommandCatalogue, findExecution, findRecentExecutions, recordPrivilegedExecutionReads } from "../../lib/executions/service";
+import { AppError } from "../../lib/errors";
 
 /**
  * Executions end to end on the demo workspace: recognition of command runs
@@ -103,6 +104,39 @@ describe("who sees which runs", () => {
     assert.equal(catalogue.reduce((n, c) => n + c.runs, 0), publicRuns);
     const deploy = catalogue.find((c) => c.command === "deploy");
     assert.ok(deploy && deploy.runs >= 2 && deploy.successRate !== null);
+  });
+});
+
+describe("one execution record", () => {
+  it("is readable where its channel is; a privileged read of a private run is audited; others get not found", async () => {
+    // One run moves to a private channel, as a bot in an ops-private room would record it.
+    await t.pool.query(
+      `UPDATE execution SET channel_id = (SELECT id FROM channel WHERE kind = 'private' ORDER BY id LIMIT 1), message_ts = NULL
+        WHERE id = (SELECT max(id) FROM execution)`,
+    );
+    const runs = (
+      await t.pool.query<{ id: number; kind: string; command: string }>(
+        "SELECT e.id, c.kind, e.command FROM execution e JOIN channel c ON c.id = e.channel_id ORDER BY e.id",
+      )
+    ).rows;
+    const pub = runs.find((x) => x.kind === "public")!;
+    const priv = runs.find((x) => x.kind !== "public");
+    const member = { userId: 1, role: "member" as const, personId: null };
+    const seen = await findExecution(t.pool, member, pub.id);
+    assert.equal(seen.execution.id, pub.id);
+    assert.ok(seen.previousRuns.every((x) => x.command === pub.command && x.id !== pub.id));
+    const notFound = (e: unknown) => e instanceof AppError && e.code === "not_found";
+    await assert.rejects(findExecution(t.pool, member, 987654321), notFound);
+    assert.ok(priv, "the demo has runs in a private channel or DM");
+    await assert.rejects(findExecution(t.pool, member, priv.id), notFound);
+    const before = (await t.pool.query("SELECT count(*)::int AS n FROM audit_event WHERE action = 'archive.read_private'")).rows[0].n;
+    const auditor = { userId: 2, role: "auditor" as const, personId: null };
+    assert.equal((await findExecution(t.pool, auditor, priv.id)).execution.id, priv.id);
+    await recordPrivilegedExecutionReads(t.pool, auditor, await findRecentExecutions(t.pool, auditor, { limit: 1000 }));
+    const audited = (await t.pool.query("SELECT details FROM audit_event WHERE action = 'archive.read_private' ORDER BY id")).rows.slice(before);
+    assert.ok(audited.some((r) => r.details.execution === priv.id));
+    assert.ok(audited.some((r) => Array.isArray(r.details.executions) && r.details.executions.includes(priv.id)));
+    assert.equal(audited.some((r) => r.details.execution === pub.id), false, "public runs are not privileged reads");
   });
 });
 

@@ -2,9 +2,8 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { getPool } from "@/lib/db";
 import { formatUtcDateTime } from "@/lib/archive/format-time";
-import { buildChannelPath } from "@/lib/archive/service";
-import { findCommandCatalogue, findRecentExecutions } from "@/lib/executions/service";
-import type { TExecutionRow } from "@/lib/executions/repository";
+import { findCommandCatalogue, findRecentExecutions, recordPrivilegedExecutionReads } from "@/lib/executions/service";
+import { buildRunTriggerHref, formatRunArguments, formatRunDuration, runStatusClass } from "@/app/_lib/executions";
 import { requireViewer } from "@/app/_lib/session";
 
 export const dynamic = "force-dynamic";
@@ -16,26 +15,6 @@ function formatRate(rate: number | null): string {
   return rate === null ? "—" : `${Math.round(rate * 100)}%`;
 }
 
-function formatDuration(r: TExecutionRow): string {
-  if (!r.finishedAt) return "…";
-  const s = Math.round((r.finishedAt.getTime() - r.startedAt.getTime()) / 1000);
-  return s < 60 ? `${s}s` : s < 3600 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s` : `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m`;
-}
-
-function argumentsText(args: unknown): string {
-  if (Array.isArray(args)) return args.join(" ");
-  if (args && typeof args === "object") return JSON.stringify(args);
-  return typeof args === "string" ? args : "";
-}
-
-/** Where a run was triggered: its message's day in the channel, when known. */
-function triggerHref(r: TExecutionRow): string | null {
-  if (r.channelId === null) return null;
-  if (!r.messageTs) return buildChannelPath(r.channelId);
-  const day = new Date(Number(r.messageTs.split(".")[0]) * 1000).toISOString().slice(0, 10);
-  return `${buildChannelPath(r.channelId)}?day=${day}`;
-}
-
 /**
  * The catalogue of bot commands: what is run, by whom, how often, how often
  * it succeeds, and recent runs — only runs in channels the viewer may read.
@@ -44,6 +23,7 @@ export default async function CommandsPage() {
   const { viewer } = await requireViewer();
   const db = getPool();
   const [catalogue, recent] = await Promise.all([findCommandCatalogue(db, viewer), findRecentExecutions(db, viewer, { limit: 30 })]);
+  await recordPrivilegedExecutionReads(db, viewer, recent);
   const total = catalogue.reduce((n, c) => n + c.runs, 0);
   return (
     <>
@@ -104,23 +84,25 @@ export default async function CommandsPage() {
             </thead>
             <tbody>
               {recent.map((r) => {
-                const href = triggerHref(r);
+                const href = buildRunTriggerHref(r);
                 return (
                   <tr key={r.id}>
-                    <td style={cell}>{formatUtcDateTime(r.startedAt)}</td>
+                    <td style={cell}>
+                      <Link href={`/executions/${r.id}`}>{formatUtcDateTime(r.startedAt)}</Link>
+                    </td>
                     <td style={cell}>
                       <code>
-                        {r.command} {argumentsText(r.arguments)}
+                        {r.command} {formatRunArguments(r.arguments)}
                       </code>
                       {r.outputTruncated ? <span className="badge"> output truncated</span> : null}
                     </td>
                     <td style={cell}>
-                      <span className={r.status === "failed" || r.status === "timeout" ? "badge danger" : "badge"}>
+                      <span className={runStatusClass(r.status)}>
                         {r.status}
                         {r.exitCode !== null ? ` · exit ${r.exitCode}` : ""}
                       </span>
                     </td>
-                    <td style={cell}>{formatDuration(r)}</td>
+                    <td style={cell}>{formatRunDuration(r)}</td>
                     <td style={cell}>{r.invokerName ?? r.invoker ?? "—"}</td>
                     <td style={cell}>{href ? <Link href={href}>#{r.channelName}</Link> : (r.channelName ?? "—")}</td>
                   </tr>
