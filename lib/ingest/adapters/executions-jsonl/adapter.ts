@@ -2,7 +2,7 @@ import path from "node:path";
 import type { IngestAdapter, IngestInput, NExecution, NWorkspace, NormalizedBatch, TCheckpoints } from "../../adapter";
 import { BOTS_WORKSPACE, buildExecution, EXECUTIONS_SOURCE, toExecutionExternalId } from "../../../executions/normalize";
 import { parseWith, ZExecutionLine } from "../../../executions/schema";
-import { fileSourceKey, parseJsonLine, readFirstLines, readLines } from "./lines";
+import { fileSourceKey, parseJsonLine, readFirstLines, readLines } from "../../lines";
 
 /**
  * `backscroll import --source executions <file.jsonl>`: one execution per

@@ -5,7 +5,7 @@ import type { IngestAdapter, IngestInput, NChannel, NChannelEvent, NMessage, NPe
 import { AppError } from "../../../errors";
 import { logger } from "../../../logger";
 import { sha256Json } from "../../../executions/normalize";
-import { fileSourceKey, listInputFiles, readFirstLines, readLines } from "../executions-jsonl/lines";
+import { fileSourceKey, listInputFiles, readFirstLines, readLines } from "../../lines";
 import { findDateInFileName, parseIrcLine, type TIrcLine, type TTime } from "./parse";
 
 /**

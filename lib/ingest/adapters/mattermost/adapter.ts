@@ -15,7 +15,7 @@ import { AppError } from "../../../errors";
 import { logger } from "../../../logger";
 import { sha256Json } from "../../../executions/normalize";
 import { formatIssuePath } from "../../../executions/schema";
-import { fileSourceKey, parseJsonLine, readFirstLines, readLines } from "../executions-jsonl/lines";
+import { fileSourceKey, parseJsonLine, readFirstLines, readLines } from "../../lines";
 import { MM_PAYLOADS, ZMmLine, type TMmChannel, type TMmReply, type TMmTeam, type TMmUser } from "./schemas";
 
 /**

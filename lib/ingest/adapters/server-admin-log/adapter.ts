@@ -3,7 +3,7 @@ import path from "node:path";
 import type { IngestAdapter, IngestInput, NChannel, NExecution, NMessage, NPerson, NWorkspace, NormalizedBatch, TCheckpoints } from "../../adapter";
 import { sha256Json } from "../../../executions/normalize";
 import { maskSecretsInJson, maskSecretsInText } from "../../../executions/secrets";
-import { fileSourceKey, listInputFiles, readFirstLines, readLines } from "../executions-jsonl/lines";
+import { fileSourceKey, listInputFiles, readFirstLines, readLines } from "../../lines";
 import { DAY_HEADING, parseSalEntry, parseSalRun, type TSalEntry, type TSalRunEvent } from "./parse";
 
 /**

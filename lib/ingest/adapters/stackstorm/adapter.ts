@@ -5,7 +5,7 @@ import type { IngestAdapter, IngestInput, NExecution, NormalizedBatch, TCheckpoi
 import { AppError } from "../../../errors";
 import { BOTS_WORKSPACE, buildExecution } from "../../../executions/normalize";
 import { formatIssuePath, parseWith, ZCreateExecution } from "../../../executions/schema";
-import { fileSourceKey, parseJsonLine, readFirstLines, readLines } from "../executions-jsonl/lines";
+import { fileSourceKey, parseJsonLine, readFirstLines, readLines } from "../../lines";
 
 /**
  * StackStorm executions as `st2 execution get -j <id>` (or `st2 execution

@@ -2,13 +2,14 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import readline from "node:readline";
 import { createGunzip } from "node:zlib";
-import { AppError } from "../../../errors";
+import { AppError } from "../errors";
 
 /**
  * Line-oriented file reading shared by the line-based adapters (execution
- * JSON lines, Server Admin Log, Mattermost JSONL, IRC logs): streaming, so
- * memory does not grow with the file; `.gz` files are inflated on the fly;
- * strict UTF-8 (a bad byte is reported with its line).
+ * JSON lines, Server Admin Log, Mattermost JSONL, IRC logs, StackStorm):
+ * streaming, so memory does not grow with the file; `.gz` files are inflated
+ * on the fly; strict UTF-8 (a bad byte is reported with its line); lines
+ * longer than a bound are refused.
  */
 
 /** One line with its 1-based number. */
@@ -17,8 +18,15 @@ export interface TLine {
   text: string;
 }
 
+/**
+ * The longest line accepted (characters). A longer one — a file without line
+ * breaks, or a hostile one — is refused naming its line instead of being held
+ * in memory whole.
+ */
+export const MAX_LINE_CHARS = 16 * 1024 * 1024;
+
 /** The lines of `file` (gzip when it ends in `.gz`), without line endings. */
-export async function* readLines(file: string, label = file): AsyncGenerator<TLine> {
+export async function* readLines(file: string, label = file, maxLineChars = MAX_LINE_CHARS): AsyncGenerator<TLine> {
   const raw = fs.createReadStream(file);
   const input = file.endsWith(".gz") ? raw.pipe(createGunzip()) : raw;
   const decoder = new TextDecoder("utf-8", { fatal: true });
@@ -34,6 +42,11 @@ export async function* readLines(file: string, label = file): AsyncGenerator<TLi
       }
       const parts = text.split("\n");
       pending = parts.pop()!;
+      const long = parts.findIndex((p) => p.length > maxLineChars);
+      if (long >= 0 || pending.length > maxLineChars) {
+        const at = n + 1 + (long >= 0 ? long : parts.length);
+        throw new AppError("bad_input", `${label}: line ${at}: longer than ${maxLineChars.toLocaleString("en-US")} characters`, { file: label, line: at });
+      }
       for (const p of parts) yield { n: ++n, text: p.endsWith("\r") ? p.slice(0, -1) : p };
     }
     const rest = pending + decoder.decode();
