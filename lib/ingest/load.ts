@@ -3,6 +3,8 @@ import type { NormalizedBatch, NExecution } from "./adapter";
 import { extractOpsTokens } from "../search/ops-tokens";
 import { copyRows } from "./copy";
 import { mergeBatch, type TMergedMessage } from "./merge";
+import { recordContentBatch, type TContentLeaf } from "../compliance/content-digest";
+import { insertContentLeavesFromStage, messageHashSql, versionHashSql } from "../compliance/content-repository";
 
 /**
  * The single writer of the archive. Every adapter's batches go through
@@ -48,6 +50,18 @@ async function upsertWorkspace(db: pg.ClientBase, batch: NormalizedBatch, ctx: T
   const key = `${w.platform}\u0000${w.externalId}`;
   const cached = ctx.workspaceIds?.get(key);
   if (cached !== undefined) return cached;
+  // Most batches name a workspace already stored as it is: read it without the
+  // row lock ON CONFLICT DO UPDATE takes, which would serialise every
+  // concurrent single-record batch (executions API posts) behind one commit.
+  const found = await db.query<{ id: number; name: string; domain: string | null }>(
+    "SELECT id, name, domain FROM workspace WHERE platform = $1 AND external_id = $2",
+    [w.platform, w.externalId],
+  );
+  const same = found.rows[0];
+  if (same && same.name === w.name && same.domain === (w.domain ?? null)) {
+    ctx.workspaceIds?.set(key, same.id);
+    return same.id;
+  }
   const ins = await db.query<{ id: number }>(
     `INSERT INTO workspace (platform, external_id, name, domain) VALUES ($1, $2, $3, $4)
      ON CONFLICT (platform, external_id) DO UPDATE SET name = excluded.name, domain = excluded.domain
@@ -153,6 +167,11 @@ async function ensureStaging(db: pg.ClientBase): Promise<void> {
       deleted_ts text, reply_count int, pinned boolean, raw jsonb, raw_sha256 text) ON COMMIT DELETE ROWS`);
   await db.query(`CREATE TEMP TABLE IF NOT EXISTS stage_version (
       channel text, ts text, text text, text_sha256 text, valid_from_ts text, edited_by text) ON COMMIT DELETE ROWS`);
+  // Content digest leaves of the rows this batch writes; they stay in the
+  // database until the batch is recorded (content-digest.ts), only their
+  // hashes come back for the Merkle root.
+  await db.query(`CREATE TEMP TABLE IF NOT EXISTS ${LEAF_STAGE} (
+      ord int GENERATED ALWAYS AS IDENTITY, message_id bigint, version_id bigint, channel_id int, ts text, hash bytea) ON COMMIT DELETE ROWS`);
 }
 
 // "take" in SQL: the incoming state carries text that is newer than the
@@ -160,11 +179,34 @@ async function ensureStaging(db: pg.ClientBase): Promise<void> {
 const TAKE = `(excluded.text_ts IS NOT NULL AND (m.text_ts IS NULL OR
   (excluded.text_ts::numeric, excluded.text_sha256 COLLATE "C") > (m.text_ts::numeric, m.text_sha256 COLLATE "C")))`;
 
+/** Leaf rows as the upserts return them (ids may come back as strings). */
+type TLeafReturn = { message_id: number | string; version_id: number | string; hash: Buffer };
+
+function pushLeaves(leaves: TContentLeaf[], rows: TLeafReturn[]): void {
+  for (const r of rows) leaves.push({ messageId: Number(r.message_id), versionId: Number(r.version_id), channelId: null, ts: null, hash: r.hash });
+}
+
+/** The temp table the upserts stage content leaves in (see ensureStaging). */
+const LEAF_STAGE = "stage_content_leaf";
+
+/**
+ * Wrap an upsert `… RETURNING message_id, version_id, channel_id, ts, hash[, extra]`
+ * (version_id 0 for message rows) so it also stages its rows' content
+ * leaves, and returns message_id, version_id and hash (plus `extra` columns)
+ * of each: only the hashes leave the database, for the Merkle root.
+ */
+function stagingLeaves(upsert: string, extra: string[] = []): string {
+  return `WITH up AS (${upsert}),
+    staged AS (INSERT INTO ${LEAF_STAGE} (message_id, version_id, channel_id, ts, hash) SELECT message_id, version_id, channel_id, ts, hash FROM up)
+    SELECT message_id, version_id, hash${extra.map((e) => `, ${e}`).join("")} FROM up`;
+}
+
 async function upsertMessages(
   db: pg.ClientBase,
   wid: number,
   merged: TMergedMessage[],
   ctx: TLoadContext,
+  leaves: TContentLeaf[],
 ): Promise<{ inserted: number; updated: number; superseded: number }> {
   if (merged.length === 0) return { inserted: 0, updated: 0, superseded: 0 };
   await copyRows(
@@ -176,9 +218,10 @@ async function upsertMessages(
       extractOpsTokens(m.searchText).join(" "), m.attachments, m.blocks, m.editedTs, m.editedBy, m.deleted, m.deletedTs, m.replyCount, m.pinned, m.raw, m.rawSha256,
     ]),
   );
-  const superseded = await supersededVersions(db, wid, ctx);
-  const r = await db.query<{ inserted: boolean }>(
-    `INSERT INTO message AS m (channel_id, ts, thread_ts, author_id, bot_id, username, subtype, text, search_text, search_tokens, attachments, blocks,
+  const superseded = await supersededVersions(db, wid, ctx, leaves);
+  const r = await db.query<TLeafReturn & { inserted: boolean }>(
+    stagingLeaves(
+      `INSERT INTO message AS m (channel_id, ts, thread_ts, author_id, bot_id, username, subtype, text, search_text, search_tokens, attachments, blocks,
         posted_at, text_ts, text_sha256, edited_ts, edited_at, edited_by, deleted, deleted_at, reply_count, pinned, raw, source, ingest_run_id, raw_sha256)
      SELECT c.id, x.ts, x.thread_ts, p.id, x.bot_id, x.username, x.subtype, coalesce(x.text, ''), coalesce(x.search_text, ''), x.search_tokens,
         x.attachments, x.blocks,
@@ -218,9 +261,13 @@ async function upsertMessages(
        OR (m.thread_ts IS NULL AND excluded.thread_ts IS NOT NULL)
        OR (excluded.reply_count > coalesce(m.reply_count, -1))
        OR (excluded.pinned AND NOT m.pinned)
-     RETURNING (xmax = 0) AS inserted`,
+     RETURNING (xmax = 0) AS inserted, m.id AS message_id, 0::bigint AS version_id, m.channel_id, m.ts, ${messageHashSql("m")} AS hash`,
+      ["inserted"],
+    ),
     [wid, ctx.source, ctx.ingestRunId],
   );
+  // Every row created or changed is recorded in the content chain (content-digest.ts).
+  pushLeaves(leaves, r.rows);
   let inserted = 0;
   for (const row of r.rows) if (row.inserted) inserted++;
   return { inserted, updated: r.rows.length - inserted, superseded };
@@ -234,27 +281,37 @@ async function upsertMessages(
  * batch's, both texts become version rows (older observations included, so
  * the outcome does not depend on order).
  */
-async function supersededVersions(db: pg.ClientBase, wid: number, ctx: TLoadContext): Promise<number> {
-  const r = await db.query(
+async function supersededVersions(db: pg.ClientBase, wid: number, ctx: TLoadContext, leaves: TContentLeaf[]): Promise<number> {
+  const r = await db.query<TLeafReturn>(
     `WITH pairs AS (
        SELECT m.id, m.text AS old_text, m.text_sha256 AS old_sha, m.text_ts AS old_ts, m.edited_by AS old_by,
               x.text, x.text_sha256, x.text_ts, x.edited_by
        FROM stage_message x JOIN channel c ON c.workspace_id = $1 AND c.external_id = x.channel
        JOIN message m ON m.channel_id = c.id AND m.ts = x.ts
        WHERE x.text_sha256 IS NOT NULL AND m.text_sha256 IS NOT NULL AND m.text_sha256 <> x.text_sha256
-     )
+     ), up AS (
      INSERT INTO message_version AS mv (message_id, text_sha256, text, valid_from_ts, edited_by, source, ingest_run_id)
      SELECT id, old_sha, old_text, old_ts, old_by, $2::text, $3::int FROM pairs
      UNION ALL
      SELECT id, text_sha256, text, text_ts, edited_by, $2::text, $3::int FROM pairs
      ON CONFLICT (message_id, text_sha256) DO UPDATE SET valid_from_ts = excluded.valid_from_ts, edited_by = excluded.edited_by
-     WHERE excluded.valid_from_ts::numeric < mv.valid_from_ts::numeric`,
+     WHERE excluded.valid_from_ts::numeric < mv.valid_from_ts::numeric
+     RETURNING mv.message_id, mv.id AS version_id, NULL::int AS channel_id, NULL::text AS ts, ${versionHashSql("mv")} AS hash),
+     staged AS (INSERT INTO ${LEAF_STAGE} (message_id, version_id, channel_id, ts, hash) SELECT message_id, version_id, channel_id, ts, hash FROM up)
+     SELECT message_id, version_id, hash FROM up`,
     [wid, ctx.source, ctx.ingestRunId],
   );
+  pushLeaves(leaves, r.rows);
   return r.rowCount ?? 0;
 }
 
-async function upsertMessageExtras(db: pg.ClientBase, wid: number, merged: TMergedMessage[], ctx: TLoadContext): Promise<Pick<TBatchCounts, "versions" | "reactions" | "files">> {
+async function upsertMessageExtras(
+  db: pg.ClientBase,
+  wid: number,
+  merged: TMergedMessage[],
+  ctx: TLoadContext,
+  leaves: TContentLeaf[],
+): Promise<Pick<TBatchCounts, "versions" | "reactions" | "files">> {
   const versions: unknown[][] = [];
   const reactions: unknown[] = [];
   const files: unknown[] = [];
@@ -287,14 +344,16 @@ async function upsertMessageExtras(db: pg.ClientBase, wid: number, merged: TMerg
   const msgJoin = `JOIN channel c ON c.workspace_id = $1 AND c.external_id = x.channel JOIN message m ON m.channel_id = c.id AND m.ts = x.ts`;
   if (versions.length) {
     await copyRows(db, "stage_version", ["channel", "ts", "text", "text_sha256", "valid_from_ts", "edited_by"], versions);
-    const r = await db.query(
-      `INSERT INTO message_version AS mv (message_id, text_sha256, text, valid_from_ts, edited_by, source, ingest_run_id)
+    const r = await db.query<TLeafReturn>(
+      stagingLeaves(`INSERT INTO message_version AS mv (message_id, text_sha256, text, valid_from_ts, edited_by, source, ingest_run_id)
        SELECT m.id, x.text_sha256, x.text, x.valid_from_ts, x.edited_by, $2, $3
        FROM stage_version x ${msgJoin}
        ON CONFLICT (message_id, text_sha256) DO UPDATE SET valid_from_ts = excluded.valid_from_ts, edited_by = excluded.edited_by
-       WHERE excluded.valid_from_ts::numeric < mv.valid_from_ts::numeric`,
+       WHERE excluded.valid_from_ts::numeric < mv.valid_from_ts::numeric
+       RETURNING mv.message_id, mv.id AS version_id, NULL::int AS channel_id, NULL::text AS ts, ${versionHashSql("mv")} AS hash`),
       [wid, ctx.source, ctx.ingestRunId],
     );
+    pushLeaves(leaves, r.rows);
     out.versions = r.rowCount ?? 0;
   }
   if (reactions.length) {
@@ -479,7 +538,12 @@ function referencedPeople(batch: NormalizedBatch): Set<string> {
   return ids;
 }
 
-/** Write one batch. Call inside a transaction; returns what changed. */
+/**
+ * Write one batch. Call inside a transaction; returns what changed. The
+ * message and version rows it created or changed are recorded as one batch of
+ * the content digest chain, last, so the chain's lock is held only from there
+ * to the caller's COMMIT.
+ */
 export async function applyBatch(db: pg.ClientBase, batch: NormalizedBatch, ctx: TLoadContext): Promise<TBatchCounts> {
   const counts = emptyCounts();
   const wid = await upsertWorkspace(db, batch, ctx);
@@ -488,11 +552,12 @@ export async function applyBatch(db: pg.ClientBase, batch: NormalizedBatch, ctx:
   counts.channels = await upsertChannels(db, wid, batch, ctx);
   const merged = mergeBatch(batch.messages ?? []);
   if (merged.length) await ensureStaging(db);
-  const m = await upsertMessages(db, wid, merged, ctx);
+  const leaves: TContentLeaf[] = [];
+  const m = await upsertMessages(db, wid, merged, ctx, leaves);
   counts.messagesInserted = m.inserted;
   counts.messagesUpdated = m.updated;
   const superseded = m.superseded;
-  Object.assign(counts, await upsertMessageExtras(db, wid, merged, ctx));
+  Object.assign(counts, await upsertMessageExtras(db, wid, merged, ctx, leaves));
   counts.versions += superseded;
   counts.events = await insertEvents(db, wid, batch, ctx);
   counts.reactions += await applyReactionChanges(db, wid, batch);
@@ -503,5 +568,12 @@ export async function applyBatch(db: pg.ClientBase, batch: NormalizedBatch, ctx:
   for (const e of batch.events ?? []) if (e.kind === "join" || e.kind === "leave") touched.add(e.channel);
   for (const c of batch.channels ?? []) if (c.members) touched.add(c.externalId);
   await rebuildMemberships(db, wid, [...touched]);
+  await recordContentBatch(db, {
+    kind: "ingest",
+    source: ctx.source,
+    ingestRunId: ctx.ingestRunId,
+    leaves,
+    writeLeaves: (seq) => insertContentLeavesFromStage(db, seq, LEAF_STAGE),
+  });
   return counts;
 }

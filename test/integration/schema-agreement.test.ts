@@ -23,6 +23,7 @@ const PG_TYPE: Record<string, string> = {
   Json: "jsonb",
   DateTime: "timestamp with time zone",
   Float: "double precision",
+  Bytes: "bytea",
 };
 
 test("every model is a table with exactly its columns, types and nullability", async () => {

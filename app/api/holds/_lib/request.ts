@@ -1,0 +1,42 @@
+import "server-only";
+import { getPool } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { getSessionUser } from "@/lib/auth/sessions";
+import type { TSessionUser } from "@/lib/auth/types";
+import type { TComplianceActor } from "@/lib/compliance/holds";
+import { assertCsrfSafe, findClientIp, readSessionToken } from "@/app/_lib/http";
+
+/**
+ * The signed-in user of a retention or hold route, allowed by `may`; for
+ * state-changing requests (`mutating`) also the same origin and CSRF checks
+ * as every other form route (app/_lib/http.ts).
+ */
+export async function requireComplianceUser(
+  request: Request,
+  may: (role: string) => boolean,
+  mutating: boolean,
+): Promise<{ user: TSessionUser; actor: TComplianceActor }> {
+  const user = await getSessionUser(getPool(), readSessionToken(request));
+  if (!user) throw new AppError("unauthenticated", "Sign in first.");
+  if (mutating) await assertCsrfSafe(request, user);
+  if (!may(user.role)) throw new AppError("forbidden", "Not allowed for your role.");
+  return { user, actor: { userId: user.userId, actor: user.email, ip: findClientIp(request) } };
+}
+
+/** The request body (JSON or form) as a map of strings / string lists. */
+export async function readBody(request: Request, json: boolean): Promise<Record<string, unknown>> {
+  if (json) return (await request.json()) as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of (await request.formData()).entries()) {
+    if (typeof v !== "string") continue;
+    const prev = out[k];
+    out[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
+  }
+  return out;
+}
+
+/** A value as a list of non-empty strings (form fields may repeat or hold comma-separated lists). */
+export function toList(v: unknown): string[] {
+  const items = Array.isArray(v) ? v : v === undefined || v === null ? [] : [v];
+  return items.flatMap((x) => String(x).split(",")).map((s) => s.trim()).filter(Boolean);
+}
