@@ -3,6 +3,7 @@ import { DELETED_MESSAGE_TEXT } from "@/lib/archive/service";
 import { formatUtcDateTime, formatUtcTime } from "@/lib/archive/format-time";
 import type { TMessageView } from "@/lib/archive/types";
 import { SlackText } from "./slack-text";
+import { MessageActionsClient, type TMessageActionsPermissions } from "./message-actions-client";
 
 /** One message: author, full UTC time, text, files, reactions, thread link. */
 export function MessageItem({
@@ -10,8 +11,11 @@ export function MessageItem({
   permalink,
   threadHref,
   isSelected = false,
+  actions = null,
 }: {
   message: TMessageView;
+  /** Raw-text and redaction controls for auditors and admins; null for everyone else. */
+  actions?: TMessageActionsPermissions | null;
   /** Link to this message in its day. */
   permalink: string;
   /** Link that opens the message's thread; null inside a thread view. */
@@ -38,6 +42,16 @@ export function MessageItem({
           {m.isPinned && <span className="badge">pinned</span>}
           {m.isBroadcast && <span className="badge">also sent to the channel</span>}
           {m.isDeleted && !m.isContentHidden && <span className="badge danger">deleted</span>}
+          {m.redaction && (
+            <span className="badge danger" data-testid="redacted-badge">
+              redacted
+            </span>
+          )}
+          {m.hasMaskedSecrets && (
+            <span className="badge" title="Credentials in this message are masked">
+              secrets masked
+            </span>
+          )}
         </div>
         {m.isContentHidden ? (
           <div className="message-text deleted-notice">{DELETED_MESSAGE_TEXT}</div>
@@ -45,6 +59,9 @@ export function MessageItem({
           <div className="message-text" data-testid="message-text">
             <SlackText nodes={m.body} />
           </div>
+        )}
+        {actions && !m.isContentHidden && (
+          <MessageActionsClient messageId={m.id} isMasked={m.hasMaskedSecrets} isRedacted={m.redaction !== null} permissions={actions} />
         )}
         {m.files.length > 0 && (
           <ul className="files">

@@ -53,3 +53,16 @@ export function isReadable(basis: TAccessBasis): boolean {
 export function canSeeDeletedContent(role: TRole): boolean {
   return hasFullReadAccess(role);
 }
+
+/**
+ * True for roles that may see the raw text of a message whose secrets are
+ * masked (or that an admin redacted); every such read is audited.
+ */
+export function canViewRawText(role: TRole): boolean {
+  return hasFullReadAccess(role);
+}
+
+/** True for roles that may redact a message (and revert a redaction). */
+export function canRedactMessages(role: TRole): boolean {
+  return role === "admin";
+}

@@ -12,7 +12,7 @@ test("well-known credential shapes are masked in text, keeping their keys", () =
     ["run --password hunter22 --user bob", `run --password ${MASK} --user bob`],
     ["API_KEY=abc123def456 next", `API_KEY=${MASK} next`],
     ['{"client_secret": "shh-it-is"}', `{"client_secret": "${MASK}"}`],
-    ["-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----", MASK],
+    ["-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----", `-----BEGIN RSA PRIVATE KEY-----${MASK}`],
     ["jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N", `jwt ${MASK}`],
   ];
   for (const [input, want] of cases) assert.equal(maskSecretsInText(input).value, want, input);

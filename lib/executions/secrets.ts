@@ -5,6 +5,8 @@
  * search, timelines, exports — can leak what a bot was given.
  */
 
+import { findSecrets } from "../compliance/secrets";
+
 /** What a masked value is replaced with. */
 export const MASK = "[masked]";
 
@@ -17,28 +19,19 @@ const KEY_WORD = String.raw`[\w.-]*(?:password|passwd|passphrase|pwd|secret|toke
 type TRule = { re: RegExp; keep?: number };
 
 /**
- * Patterns of well-known credentials in text. `keep` = number of leading
- * capture groups kept as they are (the key, the "Bearer " prefix…); the
- * group after them is the secret.
+ * Execution-specific patterns, applied after the well-known credential
+ * shapes of the shared table (lib/compliance/secrets.ts: Slack, AWS, Google,
+ * GitHub, GitLab, Stripe, JWT, private keys). A command line is not prose,
+ * so any value of a secret-looking key is masked here. `keep` = number of
+ * leading capture groups kept as they are (the key, the "Bearer " prefix…);
+ * the group after them is the secret.
  */
 const RULES: TRule[] = [
-  // PEM private keys (the whole block).
-  { re: /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z0-9 ]*PRIVATE KEY-----/g },
-  // Slack tokens and incoming-webhook URLs.
-  { re: /\bxox[abposre]-[A-Za-z0-9-]{8,}/g },
-  { re: /(https:\/\/hooks\.slack\.com\/services\/)[A-Za-z0-9/]+/g, keep: 1 },
   // Backscroll bot tokens.
   { re: /\bbsb_[A-Za-z0-9_-]{20,}/g },
-  // Cloud and forge credentials.
-  { re: /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g },
-  { re: /\bgh[pousr]_[A-Za-z0-9]{30,}\b/g },
-  { re: /\bgithub_pat_[A-Za-z0-9_]{30,}\b/g },
-  { re: /\bglpat-[A-Za-z0-9_-]{20,}\b/g },
-  { re: /\b[rs]k_(?:live|test)_[A-Za-z0-9]{16,}\b/g },
+  // Other API keys seen in command lines (OpenAI-style sk-…).
   { re: /\bsk-[A-Za-z0-9_-]{20,}\b/g },
-  // JSON Web Tokens.
-  { re: /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g },
-  // Authorization headers.
+  // Authorization headers (any value: a command line is not prose).
   { re: /(\b(?:Bearer|Basic|Token)\s+)[A-Za-z0-9._~+/=-]{8,}/gi, keep: 1 },
   // Passwords in URLs: scheme://user:PASSWORD@host
   { re: /(\b[a-z][a-z0-9+.-]*:\/\/[^\s:@/]+:)([^\s@/]+)(?=@)/gi, keep: 1 },
@@ -73,6 +66,10 @@ export function maskSecretsInText(text: string, knownSecrets: readonly string[] 
       return MASK;
     });
   }
+  // The shared table of credential shapes first (one table for chat and executions).
+  const found = findSecrets(out);
+  for (const f of [...found].reverse()) out = out.slice(0, f.start) + MASK + out.slice(f.end);
+  count += found.length;
   for (const rule of RULES) {
     out = out.replace(rule.re, (...m: unknown[]) => {
       const groups = m.slice(1, -2) as (string | undefined)[];

@@ -2,6 +2,8 @@ import { z } from "zod";
 import type { TViewer } from "../access/types";
 import type { TDb } from "../db";
 import { AppError } from "../errors";
+import { findActiveRedactionsInChannel, formatRedactedText, type TActiveRedaction } from "../compliance/message-overlay";
+import { maskSecrets } from "../compliance/secrets";
 import { findIncident, findIncidentTimeline } from "../incidents/service";
 import { diffLines, type TDiffLine } from "./diff";
 import { buildPostmortemMarkdown, collectDraftFacts, type TDraftFacts } from "./draft";
@@ -28,24 +30,57 @@ export type TPostmortemState = {
   diff: TDiffLine[] | null;
 };
 
-function view(r: TDraftRow): TDraftView {
-  return { version: r.version, origin: r.origin, markdown: r.markdown, basedOnVersion: r.based_on_version, authorId: r.author_id, createdAt: r.created_at.toISOString() };
+/** How a stored draft reads now: secrets masked, lines sourced from a redacted message redacted. */
+type TDraftOverlay = (markdown: string) => string;
+
+/**
+ * Drafts are stored as written (a person may have edited them), so what
+ * they quote from the chat is overlaid when read: secrets are masked and a
+ * line whose source is a message an admin redacted shows only
+ * `[redacted: reason]` and its source link.
+ */
+export function overlayDraftMarkdown(markdown: string, redactions: Map<string, Pick<TActiveRedaction, "reason">>): string {
+  let out = markdown;
+  if (redactions.size) {
+    out = out
+      .split("\n")
+      .map((line) => {
+        for (const [ts, r] of redactions) {
+          if (!line.includes(`#m-${ts})`)) continue;
+          const lead = /^\s*(?:[-*]\s(?:\[[ x]\]\s)?|>\s)?/.exec(line)?.[0] ?? "";
+          const links = line.match(/\(\[source\]\([^)\s]*\)\)/g) ?? [];
+          return `${lead}${formatRedactedText(r.reason)} ${links.join(" ")}`.trimEnd();
+        }
+        return line;
+      })
+      .join("\n");
+  }
+  return maskSecrets(out);
 }
 
-function stateOf(rows: TDraftRow[]): TPostmortemState {
+async function draftOverlayFor(db: TDb, channelId: number): Promise<TDraftOverlay> {
+  const redactions = await findActiveRedactionsInChannel(db, channelId);
+  return (markdown) => overlayDraftMarkdown(markdown, redactions);
+}
+
+function view(r: TDraftRow, overlay: TDraftOverlay = maskSecrets): TDraftView {
+  return { version: r.version, origin: r.origin, markdown: overlay(r.markdown), basedOnVersion: r.based_on_version, authorId: r.author_id, createdAt: r.created_at.toISOString() };
+}
+
+function stateOf(rows: TDraftRow[], overlay: TDraftOverlay = maskSecrets): TPostmortemState {
   const edited = rows.filter((r) => r.origin === "edited").at(-1);
   const generated = rows.filter((r) => r.origin === "generated").at(-1);
   const current = edited ?? generated;
   const newer = edited && generated && generated.version > edited.version ? generated : null;
   return {
-    current: current ? view(current) : null,
-    latestGenerated: generated ? view(generated) : null,
+    current: current ? view(current, overlay) : null,
+    latestGenerated: generated ? view(generated, overlay) : null,
     versions: rows.map((r) => {
-      const { markdown: _m, ...rest } = view(r);
+      const { markdown: _m, ...rest } = view(r, () => "");
       return rest;
     }),
     notice: newer && edited ? `A newer generated draft (version ${newer.version}) exists; your edited version ${edited.version} is kept as the current draft.` : null,
-    diff: newer && edited ? diffLines(edited.markdown, newer.markdown) : null,
+    diff: newer && edited ? diffLines(overlay(edited.markdown), overlay(newer.markdown)) : null,
   };
 }
 
@@ -72,21 +107,22 @@ export async function generatePostmortem(
     await insertPostmortemAudit(db, { actorId: opts.actorId ?? null, action: "postmortem.generate", target: `incident:${incidentId}`, details: { version } });
     stored = true;
   }
-  return { state: stateOf(await selectDrafts(db, incidentId)), generated, facts: collectDraftFacts(timeline, opts.baseUrl ?? ""), stored };
+  const overlay = await draftOverlayFor(db, incident.channel.id);
+  return { state: stateOf(await selectDrafts(db, incidentId), overlay), generated: overlay(generated), facts: collectDraftFacts(timeline, opts.baseUrl ?? ""), stored };
 }
 
 /** The postmortem's versions and current draft (no generation). */
 export async function findPostmortem(db: TDb, viewer: TViewer, incidentId: number): Promise<TPostmortemState> {
-  await findIncident(db, viewer, incidentId);
-  return stateOf(await selectDrafts(db, incidentId));
+  const incident = await findIncident(db, viewer, incidentId);
+  return stateOf(await selectDrafts(db, incidentId), await draftOverlayFor(db, incident.channel.id));
 }
 
 /** One version's text. */
 export async function findPostmortemVersion(db: TDb, viewer: TViewer, incidentId: number, version: number): Promise<TDraftView> {
-  await findIncident(db, viewer, incidentId);
+  const incident = await findIncident(db, viewer, incidentId);
   const row = (await selectDrafts(db, incidentId)).find((r) => r.version === version);
   if (!row) throw new AppError("not_found", "no such postmortem version", { field: "version" });
-  return view(row);
+  return view(row, await draftOverlayFor(db, incident.channel.id));
 }
 
 /** An edit from the editor. */
@@ -102,11 +138,11 @@ export async function saveEditedDraft(db: TDb, viewer: TViewer, incidentId: numb
     const issue = parsed.error.issues[0]!;
     throw new AppError("bad_input", issue.message, { field: issue.path.join(".") });
   }
-  await findIncident(db, viewer, incidentId);
+  const incident = await findIncident(db, viewer, incidentId);
   const rows = await selectDrafts(db, incidentId);
   const based = parsed.data.basedOnVersion;
   if (based !== null && !rows.some((r) => r.version === based)) throw new AppError("bad_input", "no such version to base the edit on", { field: "basedOnVersion" });
   const version = await insertDraft(db, { incidentId, origin: "edited", markdown: parsed.data.markdown, basedOnVersion: based, authorId: viewer.userId || null });
   await insertPostmortemAudit(db, { actorId: viewer.userId || null, action: "postmortem.edit", target: `incident:${incidentId}`, details: { version, basedOnVersion: based } });
-  return stateOf(await selectDrafts(db, incidentId));
+  return stateOf(await selectDrafts(db, incidentId), await draftOverlayFor(db, incident.channel.id));
 }
