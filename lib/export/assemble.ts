@@ -3,6 +3,7 @@ import { AppError } from "../errors";
 import { findReadableChannelIds } from "../access/service";
 import type { TViewer } from "../access/types";
 import { tsToIso } from "../ingest/merge";
+import { findActiveRedactions, overlayExportRecord } from "../compliance/message-overlay";
 import type { TExportRecord, TExportScope } from "./types";
 import {
   findChannelIdsByRef,
@@ -22,7 +23,7 @@ import {
  * are read by keyset, so memory stays constant whatever the export's size.
  */
 
-const PAGE = 2000;
+const PAGE = 5000;
 
 function toTs(date: string | undefined, end: boolean): string | null {
   if (!date) return null;
@@ -91,17 +92,23 @@ export async function resolveExportScope(db: pg.Pool, viewer: TViewer, scope: TE
 export async function* assembleExport(db: pg.Pool, resolved: TResolvedScope, opts: TAssembleOptions = {}): AsyncGenerator<TExportRecord> {
   if (resolved.channelIds.length === 0) return;
   const members: { channelId: number; tracker: MembersOverTime | null } = { channelId: -1, tracker: null };
-  const pageAfter = (after: { channelId: number; ts: string } | null) => findMessagePage(db, { ...resolved, after, limit: PAGE });
-  // The next page is fetched while this one is assembled and written.
-  let pending: Promise<TMessagePageRow[]> | null = pageAfter(null);
+  // The next page and its details are fetched while this one is assembled and written.
+  const detailsOf = (ids: number[]) => Promise.all([findVersions(db, ids), findReactions(db, ids), findFiles(db, ids), findActiveRedactions(db, ids)]);
+  const pageAfter = (after: { channelId: number; ts: string } | null): Promise<{ rows: TMessagePageRow[]; details: ReturnType<typeof detailsOf> }> =>
+    findMessagePage(db, { ...resolved, after, limit: PAGE }).then((rows) => {
+      const details = detailsOf(rows.map((r) => r.id));
+      details.catch(() => undefined); // surfaced when awaited
+      return { rows, details };
+    });
+  let pending: ReturnType<typeof pageAfter> | null = pageAfter(null);
   for (;;) {
-    const rows: TMessagePageRow[] = await pending!;
+    const page: Awaited<ReturnType<typeof pageAfter>> = await pending!;
+    const { rows, details } = page;
     if (rows.length === 0) return;
     const last = rows[rows.length - 1]!;
     pending = rows.length < PAGE ? null : pageAfter({ channelId: last.channel_id, ts: last.ts });
     pending?.catch(() => undefined); // surfaced when awaited
-    const ids = rows.map((r) => r.id);
-    const [versions, reactions, files] = await Promise.all([findVersions(db, ids), findReactions(db, ids), findFiles(db, ids)]);
+    const [versions, reactions, files, redactions] = await details;
     const group = <T extends { message_id: number }>(list: T[]) => {
       const m = new Map<number, T[]>();
       for (const x of list) (m.get(x.message_id) ?? m.set(x.message_id, []).get(x.message_id)!).push(x);
@@ -118,7 +125,8 @@ export async function* assembleExport(db: pg.Pool, resolved: TResolvedScope, opt
       }
       const postedAt = tsToIso(r.ts);
       const own = v.get(r.id);
-      yield {
+      // Secrets masked and redactions applied to what the record says (the archive row is unchanged).
+      yield overlayExportRecord({
         workspace: { id: r.ws_ext, name: r.ws_name },
         channel: { id: r.channel_ext, name: r.channel_name, kind: r.kind },
         ts: r.ts,
@@ -142,7 +150,7 @@ export async function* assembleExport(db: pg.Pool, resolved: TResolvedScope, opt
         files: (fi.get(r.id) ?? []).map((x) => ({ id: x.external_id, name: x.name, title: x.title, mimetype: x.mimetype, size: x.size })),
         membersAtTime: members.tracker.at(Date.parse(postedAt)),
         provenance: { source: r.source, rawSha256: r.raw_sha256 },
-      };
+      }, redactions.get(Number(r.id)));
     }
     if (!pending) return;
   }

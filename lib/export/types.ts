@@ -35,12 +35,100 @@ export interface TExportRecord {
   provenance: { source: string; rawSha256: string };
 }
 
-/** An export format: turns the one ordered record stream into file content. */
+/** A file a format makes once every record has been written (directories, indexes). */
+export interface TExportExtraFile {
+  name: string;
+  content: string;
+}
+
+/** A person as the directory files of a format describe them (users.json, …). */
+export interface TExportPerson {
+  id: string;
+  name: string;
+  realName: string | null;
+  displayName: string | null;
+  email: string | null;
+  title: string | null;
+  tz: string | null;
+  isBot: boolean;
+  botId: string | null;
+  deleted: boolean;
+}
+
+/** A conversation as the directory files of a format describe it (channels.json, …). */
+export interface TExportChannel {
+  id: string;
+  name: string;
+  kind: string;
+  topic: string | null;
+  purpose: string | null;
+  archived: boolean;
+  createdAt: string | null;
+  creator: string | null;
+  /** Members as the source last listed them (null: unknown). */
+  members: string[] | null;
+}
+
+/**
+ * Details that records only name by id, for the files a format makes at the
+ * end. Ids are external ids within one workspace (its external id); unknown
+ * ids are left out.
+ */
+export interface TExportDirectory {
+  findPeople(workspaceId: string, ids: readonly string[]): Promise<TExportPerson[]>;
+  findChannels(workspaceId: string, ids: readonly string[]): Promise<TExportChannel[]>;
+}
+
+/**
+ * One run of a format over the ordered record stream. Records arrive in
+ * (channel, ts) order; each goes into the file `fileFor` names. A file opens
+ * (`header`) with its first record and closes (`footer`) when the next record
+ * names another file, so per-channel or per-channel-day files are written one
+ * after the other and never reopened. `finish` adds files made at the end.
+ * Everything must be a pure function of the records (and the directory):
+ * exports are deterministic.
+ */
+export interface TExportWriter {
+  /** Written even when no record comes (single-file formats): its header and footer only. */
+  defaultFile?: string;
+  /** Path inside the ZIP of the file this record belongs in. */
+  fileFor(record: TExportRecord): string;
+  /** Start of a file; `record` is its first record (null for an empty `defaultFile`). */
+  header?(file: string, record: TExportRecord | null): string;
+  /** Text of one record in `file`. */
+  write(record: TExportRecord, file: string): string;
+  /** End of a file. */
+  footer?(file: string): string;
+  /** Files made after every record, written after the data files. Memory: bounded by channels and people, not messages. */
+  finish?(directory: TExportDirectory): Promise<TExportExtraFile[]> | TExportExtraFile[];
+}
+
+/** An export format: a name and a fresh writer per export (writers may keep per-run state). */
 export interface TExportFormat {
+  name: string;
+  open(): TExportWriter;
+}
+
+/** A format writing one file: a header, one text per record, a footer. */
+export interface TSingleFileFormat {
   name: string;
   /** Name of the data file inside the export ZIP. */
   fileName: string;
   header?(): string;
   write(record: TExportRecord): string;
   footer?(): string;
+}
+
+/** Wraps a one-file format as a TExportFormat. */
+export function singleFileFormat(f: TSingleFileFormat): TExportFormat {
+  return {
+    name: f.name,
+    open: () => ({
+      defaultFile: f.fileName,
+      fileFor: () => f.fileName,
+      header: f.header ? () => f.header!() : undefined,
+      write: (r) => f.write(r),
+      footer: f.footer ? () => f.footer!() : undefined,
+    }),
+  };
 }

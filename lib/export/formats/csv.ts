@@ -1,4 +1,4 @@
-import type { TExportFormat, TExportRecord } from "../types";
+import { singleFileFormat, type TExportFormat, type TExportRecord } from "../types";
 
 /**
  * CSV (RFC 4180) for spreadsheets and review tools. A cell that a
@@ -19,6 +19,18 @@ export function csvCell(value: string | number | null | undefined): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+// The members cell is the same while a channel's membership does not change: made once per change.
+let lastMembers: readonly string[] | null = null;
+let lastMembersCell = "";
+
+function membersCell(members: readonly string[]): string {
+  if (members !== lastMembers) {
+    lastMembers = members;
+    lastMembersCell = csvCell(members.join(" "));
+  }
+  return lastMembersCell;
+}
+
 function row(r: TExportRecord): (string | number | null)[] {
   return [
     r.workspace.id,
@@ -37,13 +49,13 @@ function row(r: TExportRecord): (string | number | null)[] {
     r.versions.length,
     r.reactions.map((x) => `${x.name}:${x.users.length}`).join(" "),
     r.files.map((f) => f.name ?? f.id).join(" "),
-    r.membersAtTime.join(" "),
   ];
 }
 
-export const csvFormat: TExportFormat = {
+/** CSV: `messages.csv`, one row per message. */
+export const csvFormat: TExportFormat = singleFileFormat({
   name: "csv",
   fileName: "messages.csv",
   header: () => COLUMNS.join(",") + "\r\n",
-  write: (r) => row(r).map(csvCell).join(",") + "\r\n",
-};
+  write: (r) => row(r).map(csvCell).join(",") + "," + membersCell(r.membersAtTime) + "\r\n",
+});

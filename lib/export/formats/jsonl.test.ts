@@ -1,0 +1,39 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import type { TExportRecord } from "../types";
+import { writeJsonLine } from "./jsonl";
+
+function record(over: Partial<TExportRecord> = {}): TExportRecord {
+  return {
+    workspace: { id: "T1", name: "acme" },
+    channel: { id: "C1", name: "general", kind: "public" },
+    ts: "1700000000.000100",
+    postedAt: "2023-11-14T22:13:20.000Z",
+    threadTs: null,
+    author: { id: "U1", name: "alice", displayName: null, isBot: false },
+    botId: null,
+    username: null,
+    subtype: null,
+    text: 'say "membersAtTime":0 here',
+    // A nested key of the same name, before the record's own.
+    attachments: [{ membersAtTime: 0, text: "x" }],
+    blocks: null,
+    edited: null,
+    deleted: null,
+    versions: [{ text: "t", validFromTs: "1700000000.000100", editedBy: null }],
+    reactions: [],
+    files: [],
+    membersAtTime: ["U1", "U2"],
+    provenance: { source: "slack-export", rawSha256: "ab" },
+    ...over,
+  };
+}
+
+test("a JSON line is exactly JSON.stringify of the record, whatever the members cache holds", () => {
+  const members = ["U1", "U2", "U3"];
+  for (const r of [record(), record({ membersAtTime: members }), record({ membersAtTime: members, text: "again" }), record({ membersAtTime: [] })]) {
+    assert.equal(writeJsonLine(r), JSON.stringify(r) + "\n");
+  }
+  // The same array changed in place would be a bug in the producer; a new array is always re-serialised.
+  assert.equal(writeJsonLine(record({ membersAtTime: ["U9"] })), JSON.stringify(record({ membersAtTime: ["U9"] })) + "\n");
+});
