@@ -8,6 +8,10 @@ import { handleProcessSlackEvent } from "./handlers/sources.process-slack-event"
 import { handleSyncSlack } from "./handlers/sources.sync-slack";
 import { indexSearchOutboxJob } from "../lib/jobs/definitions/search.index-outbox";
 import { handleIndexSearchOutbox } from "./handlers/search.index-outbox";
+import { createExportJob } from "../lib/jobs/definitions/export.create-export";
+import { handleCreateExport } from "./handlers/export.create-export";
+import { purgeExpiredJob } from "../lib/jobs/definitions/compliance.purge-expired";
+import { handlePurgeExpired } from "./handlers/compliance.purge-expired";
 
 export interface TJobContext {
   pool: pg.Pool;
@@ -29,4 +33,6 @@ export const JOBS: ReadonlyMap<string, TRegistered> = new Map<string, TRegistere
   [processSlackEventJob.name, { definition: processSlackEventJob, handler: handleProcessSlackEvent as TJobHandler }],
   [syncSlackJob.name, { definition: syncSlackJob, handler: handleSyncSlack as TJobHandler }],
   [indexSearchOutboxJob.name, { definition: indexSearchOutboxJob, handler: handleIndexSearchOutbox as TJobHandler }],
+  [createExportJob.name, { definition: createExportJob, handler: handleCreateExport as TJobHandler }],
+  [purgeExpiredJob.name, { definition: purgeExpiredJob, handler: handlePurgeExpired as TJobHandler }],
 ]);

@@ -13,6 +13,10 @@ export function SiteHeader({ email, role, csrfToken }: { email: string; role: st
         <Link href="/search">Search</Link>
         <Link href="/incidents">Incidents</Link>
         {role === "admin" && <Link href="/sources">Sources</Link>}
+        {(role === "admin" || role === "auditor") && <Link href="/exports">Exports</Link>}
+        {(role === "admin" || role === "auditor") && <Link href="/audit">Audit</Link>}
+        {(role === "admin" || role === "auditor") && <Link href="/holds">Holds</Link>}
+        {role === "admin" && <Link href="/retention">Retention</Link>}
       </nav>
       <form method="get" action="/search" className="header-search" role="search">
         <input type="search" name="q" placeholder="Search" aria-label="Search the archive" data-testid="header-search" />
