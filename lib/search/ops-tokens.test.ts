@@ -28,6 +28,19 @@ test("operations tokens are kept whole, lower-cased, with their meaningful piece
   assert.ok(t.every((x) => x.length > 0 && !x.includes(" ")), "safe to join with spaces");
 });
 
+test("the words inside URLs, paths and file names are tokens too (the text parser keeps those whole)", () => {
+  const t = extractOpsTokens(
+    "<https://juyeongkim.shinyapps.io/houston-potholes/> see [https://phabricator.miraheze.org/T3621] " +
+      "<https://houstondatavis.slack.com/files/neerajt/F0HF6N8JC/ggplot2-cheatsheet-2.0.pdf|ggplot2-cheatsheet-2.0.pdf> www.overleaf.com",
+  );
+  for (const want of ["houston-potholes", "potholes", "houston", "t3621", "ggplot2-cheatsheet-2.0.pdf", "ggplot2", "cheatsheet", "overleaf", "shinyapps"]) {
+    assert.ok(t.includes(want), `${want} in ${JSON.stringify(t)}`);
+  }
+  assert.ok(!t.includes("see"), "words outside tokens are left to the text parser");
+  assert.ok(t.every((x) => x === "has:link" || !/^[a-z0-9]$/.test(x)), "no one-character words");
+  assert.equal(new Set(t).size, t.length, "each token once");
+});
+
 test("sentence punctuation and lone separators are not tokens", () => {
   assert.deepEqual(extractOpsTokens("Hello. Is it done? yes -- a - b"), []);
   assert.equal(isOpsToken("a-"), false);

@@ -32,18 +32,31 @@ const RUN = /[/~]?[A-Za-z0-9][A-Za-z0-9_.:/@%+=#~?&-]*/g;
 const PIECE_SEPARATORS = /[:/@=,?&]+/;
 const MAX_TEXT = 100_000;
 
+const WORD_SEPARATORS = /[^a-z0-9]+/;
+
 /**
  * Every operations token in a text, once each, in first-seen order: each run
  * whole, plus its pieces between ':', '/', '@', '=', ',', '?' and '&' that are
- * tokens themselves ("api-gw-03:8080" also gives "api-gw-03"), and the
- * pseudo-token "has:link" when the text holds a URL.
+ * tokens themselves ("api-gw-03:8080" also gives "api-gw-03"), the words of
+ * every token (2+ letters or digits: "houston-potholes" gives "potholes",
+ * "phabricator.miraheze.org/T3621" gives "t3621") — the text parser keeps
+ * URLs, paths and file names whole, so without them a word said only inside
+ * one is never found — and the pseudo-token "has:link" when the text holds a
+ * URL.
  */
 export function extractOpsTokens(text: string): string[] {
   const t = text.length > MAX_TEXT ? text.slice(0, MAX_TEXT) : text;
   const out = new Set<string>();
+  const words = new Set<string>();
+  const addWords = (tok: string) => {
+    for (const w of tok.split(WORD_SEPARATORS)) if (w.length >= 2 && w.length <= 100) words.add(w);
+  };
   for (const m of t.matchAll(RUN)) {
     const tok = normalizeOpsToken(m[0]);
-    if (isOpsToken(tok)) out.add(tok);
+    if (isOpsToken(tok)) {
+      out.add(tok);
+      addWords(tok);
+    }
     if (PIECE_SEPARATORS.test(tok)) {
       for (const p of tok.split(PIECE_SEPARATORS)) {
         const piece = normalizeOpsToken(p);
@@ -51,6 +64,7 @@ export function extractOpsTokens(text: string): string[] {
       }
     }
   }
+  for (const w of words) out.add(w);
   if (/https?:\/\//i.test(t)) out.add("has:link");
   return [...out];
 }

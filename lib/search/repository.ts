@@ -76,12 +76,21 @@ export async function pruneOutbox(db: TDb, consumers: string[]): Promise<void> {
   );
 }
 
+/**
+ * The words a message adds to the vocabulary: its unstemmed words and the
+ * words inside its operations tokens (URLs, paths, file names), so a word
+ * said only in a link ("overleaf") is not "corrected" into another.
+ * (SQL quoted for use inside ts_stat's query string.)
+ */
+const VOCABULARY_TSV =
+  "to_tsvector(''simple'', left(search_text, 100000)) || array_to_tsvector(string_to_array(coalesce(search_tokens, ''''), '' ''))";
+
 /** Add the words of these messages to the vocabulary. */
 export async function insertVocabularyFor(db: TDb, messageIds: number[]): Promise<void> {
   if (messageIds.length === 0) return;
   await db.query(
     `INSERT INTO search_word AS w (word, ndoc)
-     SELECT s.word, s.ndoc FROM ts_stat(format('SELECT to_tsvector(''simple'', left(search_text, 100000)) FROM message WHERE id = ANY(%L::bigint[])', $1::bigint[])) s
+     SELECT s.word, s.ndoc FROM ts_stat(format('SELECT ${VOCABULARY_TSV} FROM message WHERE id = ANY(%L::bigint[])', $1::bigint[])) s
      WHERE length(s.word) BETWEEN 4 AND 40 AND s.word ~ '^[[:alpha:]]+$'
      ON CONFLICT (word) DO UPDATE SET ndoc = w.ndoc + excluded.ndoc`,
     [messageIds],
@@ -93,7 +102,7 @@ export async function rebuildVocabulary(client: pg.ClientBase): Promise<number> 
   await client.query("TRUNCATE search_word");
   const r = await client.query(
     `INSERT INTO search_word (word, ndoc)
-     SELECT word, ndoc FROM ts_stat('SELECT to_tsvector(''simple'', left(search_text, 100000)) FROM message WHERE NOT deleted')
+     SELECT word, ndoc FROM ts_stat('SELECT ${VOCABULARY_TSV} FROM message WHERE NOT deleted')
      WHERE length(word) BETWEEN 4 AND 40 AND word ~ '^[[:alpha:]]+$'`,
   );
   return r.rowCount ?? 0;
@@ -119,7 +128,8 @@ export async function selectMessagesForIndex(db: TDb, afterId: number, limit: nu
             coalesce((SELECT array_agg(DISTINCT lower(e.command)) FROM execution e WHERE e.channel_id = m.channel_id AND e.message_ts = m.ts), '{}') AS commands,
             coalesce((SELECT array_agg(DISTINCT lower(e.status)) FROM execution e WHERE e.channel_id = m.channel_id AND e.message_ts = m.ts), '{}') AS statuses,
             coalesce((SELECT array_agg(DISTINCT lower(e.bot)) FROM execution e WHERE e.channel_id = m.channel_id AND e.message_ts = m.ts), '{}') AS bots,
-            string_to_array(coalesce(m.search_tokens, ''), ' ') AS ops_tokens
+            string_to_array(coalesce(m.search_tokens, ''), ' ') AS ops_tokens,
+            (SELECT x.reason FROM message_redaction x WHERE x.message_id = m.id AND x.reverted_at IS NULL) AS redaction_reason
      FROM message m JOIN channel c ON c.id = m.channel_id LEFT JOIN person p ON p.id = m.author_id
      WHERE ${ids ? "m.id = ANY($3::bigint[]) AND m.id > $1" : "m.id > $1"}
      ORDER BY m.id LIMIT $2`,
@@ -151,4 +161,6 @@ export type TIndexRow = {
   statuses: string[];
   bots: string[];
   ops_tokens: string[];
+  /** The active redaction's reason (the document then holds only "[redacted: reason]"). */
+  redaction_reason: string | null;
 };

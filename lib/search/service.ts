@@ -8,6 +8,7 @@ import { AppError } from "../errors";
 import type { TSearchBackend, TSearchResult, TSearchSort } from "./backend";
 import { buildHighlight } from "./highlight";
 import { parseSlackText, toPlainText } from "../archive/render-text";
+import { findActiveRedactions, overlayMessageText } from "../compliance/message-overlay";
 import { collectPositiveTerms } from "./query/ast";
 import { parseSearchQuery } from "./query/parse";
 import { postgresSearchBackend } from "./backends/postgres";
@@ -81,6 +82,9 @@ export async function searchMessages(
     facets: args.facets,
   });
   const terms = collectPositiveTerms(query.root);
+  // Secrets are masked and redactions applied before highlighting, so a highlight never reveals either.
+  const redactions = await findActiveRedactions(db, result.hits.map((h) => h.id));
+  for (const hit of result.hits) hit.text = overlayMessageText(hit.text, redactions.get(Number(hit.id)));
   // Highlight what a reader sees (Slack markup rendered as plain text), never raw HTML.
   for (const hit of result.hits) hit.highlight = buildHighlight(toPlainText(parseSlackText(hit.text)), terms);
   if (hasFullReadAccess(viewer.role)) {

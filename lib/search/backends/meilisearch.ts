@@ -5,7 +5,9 @@ import type { TDb } from "../../db";
 import { getEnv } from "../../env";
 import { AppError } from "../../errors";
 import { collectPositiveTerms, type TSearchFilter, type TSearchNode } from "../query/ast";
-import { isOpsToken, normalizeOpsToken } from "../ops-tokens";
+import { extractOpsTokens, isOpsToken, normalizeOpsToken } from "../ops-tokens";
+import { overlayMessageText } from "../../compliance/message-overlay";
+import { hasSecrets } from "../../compliance/secrets";
 import type { TSearchBackend, TSearchHit, TSearchRequest, TSearchResult } from "../backend";
 import { advanceOutboxCursor, selectLatestOutboxId, selectMessagesForIndex, selectOutboxAfter, type TIndexRow } from "../repository";
 
@@ -64,6 +66,10 @@ function client(): Meilisearch {
 
 function toDoc(r: TIndexRow): TDoc {
   const month = new Date(r.posted_epoch * 1000).toISOString().slice(0, 7);
+  // The document holds the text readers see: secrets masked, a redacted message only "[redacted: reason]".
+  const redaction = r.redaction_reason === null ? null : { reason: r.redaction_reason };
+  const text = overlayMessageText(r.search_text, redaction);
+  const opsTokens = redaction ? [] : text === r.search_text ? r.ops_tokens : extractOpsTokens(text).filter((t) => !hasSecrets(t));
   return {
     id: r.id,
     channel_id: r.channel_id,
@@ -77,15 +83,15 @@ function toDoc(r: TIndexRow): TDoc {
     author_external_id: r.author_external_id,
     author_name: r.author_name,
     author_keys: r.author_keys.split(/\s+/).filter(Boolean),
-    text: r.search_text,
-    words: r.search_text.replace(/[-_./:@=]+/g, " "),
-    ops_tokens: r.ops_tokens.filter((t) => t !== "has:link"),
+    text,
+    words: text.replace(/[-_./:@=]+/g, " "),
+    ops_tokens: opsTokens.filter((t) => t !== "has:link"),
     deleted: r.deleted,
     pinned: r.pinned,
     edited: r.edited,
     is_bot: r.is_bot,
     is_thread: r.thread_ts !== null,
-    has_link: r.ops_tokens.includes("has:link"),
+    has_link: opsTokens.includes("has:link"),
     has_reaction: r.has_reaction,
     has_file: r.has_file,
     commands: r.commands,

@@ -1,9 +1,11 @@
 import { readableChannelsSql } from "../../access/service";
-import { canSeeDeletedContent } from "../../access/policy";
+import { canSeeDeletedContent, canViewRawText } from "../../access/policy";
+import { isSecretSearchTerm } from "../../compliance/secrets";
 import type { TDb } from "../../db";
 import { AppError } from "../../errors";
 import { collectPositiveTerms, type TSearchFilter, type TSearchNode } from "../query/ast";
 import { isOpsToken, isPunctuationOnly, normalizeOpsToken } from "../ops-tokens";
+import { pickCorrections } from "../typo";
 import { FACET_SAMPLE, TOTAL_CAP, type TSearchBackend, type TSearchHit, type TSearchRequest, type TSearchResult } from "../backend";
 
 /**
@@ -16,9 +18,20 @@ import { FACET_SAMPLE, TOTAL_CAP, type TSearchBackend, type TSearchHit, type TSe
 
 /** Relevance is ranked among the newest this-many matches, which bounds its cost. */
 export const RELEVANCE_CANDIDATES = 20_000;
+/**
+ * A page of a text search sorted by date first takes up to this many matches in
+ * whatever order the planner finds cheapest (for a rare word: the text index)
+ * and sorts them; only when there are more is the page read in posted_at
+ * order. Reading in posted_at order straight away is what the planner picks
+ * for "ORDER BY … LIMIT 21" with a text condition, and for a rare word it
+ * walks the whole table (757 ms on 100,000 messages for `from:@x word`).
+ */
+const ORDERED_PROBE = 10_000;
 /** How far around the reference message near: looks. */
 const NEAR_WINDOW = "2 hours";
 const TYPO_MIN_LENGTH = 5;
+/** Trigram neighbours of a misspelt word looked at before the edit-distance check. */
+const TYPO_CANDIDATES = 20;
 
 type TParams = unknown[];
 
@@ -36,7 +49,8 @@ function wordTsquery(params: TParams, value: string, prefix: boolean, correction
     const p = addText(params, normalizeOpsToken(value));
     // The exact token, or its parts in sequence (tokens the extractor did not keep whole).
     const q = `(quote_literal(${p})::tsquery || phraseto_tsquery('simple', ${p}))`;
-    return prefix ? `(${q} || to_tsquery('simple', quote_literal(${p}) || ':*'))` : q;
+    // The prefix as one lexeme: to_tsquery would split "vscode-el" into parts that must all match.
+    return prefix ? `(${q} || (quote_literal(${p}) || ':*')::tsquery)` : q;
   }
   const p = addText(params, value);
   const parts = [`plainto_tsquery('english', ${p})`];
@@ -56,7 +70,18 @@ type TCompileContext = {
   scopeSql: string;
   corrections: Map<string, string[]>;
   canSeeDeleted: boolean;
+  /** Whether a term that is a secret may match (auditors and admins, who may see raw text anyway). */
+  canMatchSecrets: boolean;
 };
+
+/**
+ * Content matching: the text search, except in redacted messages (they are
+ * found only by their properties: channel, person, date, id) — a redaction
+ * is an overlay, so the indexed row is unchanged and excluded here.
+ */
+function contentMatch(tsquery: string): string {
+  return `(m.search_tsv @@ ${tsquery} AND NOT EXISTS (SELECT 1 FROM message_redaction sx WHERE sx.message_id = m.id AND sx.reverted_at IS NULL))`;
+}
 
 function compileFilter(ctx: TCompileContext, f: TSearchFilter): string {
   const { params } = ctx;
@@ -67,8 +92,9 @@ function compileFilter(ctx: TCompileContext, f: TSearchFilter): string {
     }
     case "from": {
       const p = addText(params, f.person.toLowerCase());
-      return `(m.author_id IN (SELECT sp.id FROM person sp WHERE lower(sp.name) = ${p} OR lower(sp.display_name) = ${p}
-                 OR lower(sp.real_name) = ${p} OR lower(sp.external_id) = ${p} OR lower(sp.email) = ${p})
+      // An array (not IN (subquery)) so both sides of the OR can use an index (message_username_lower_idx).
+      return `(m.author_id = ANY (ARRAY(SELECT sp.id FROM person sp WHERE lower(sp.name) = ${p} OR lower(sp.display_name) = ${p}
+                 OR lower(sp.real_name) = ${p} OR lower(sp.external_id) = ${p} OR lower(sp.email) = ${p}))
                OR (m.author_id IS NULL AND lower(m.username) = ${p}))`;
     }
     case "date": {
@@ -132,12 +158,15 @@ function compileFilter(ctx: TCompileContext, f: TSearchFilter): string {
 function compileNode(ctx: TCompileContext, node: TSearchNode): string {
   switch (node.kind) {
     case "word": {
+      // A secret typed as a term finds nothing: search must not confirm a guessed secret.
+      if (!ctx.canMatchSecrets && isSecretSearchTerm(node.value)) return "FALSE";
       const q = wordTsquery(ctx.params, node.value, node.prefix, ctx.corrections.get(node.value.toLowerCase()) ?? []);
-      return q ? `m.search_tsv @@ ${q}` : "TRUE";
+      return q ? contentMatch(q) : "TRUE";
     }
     case "phrase": {
+      if (!ctx.canMatchSecrets && isSecretSearchTerm(node.value)) return "FALSE";
       const q = phraseTsquery(ctx.params, node.value);
-      return q ? `m.search_tsv @@ ${q}` : "TRUE";
+      return q ? contentMatch(q) : "TRUE";
     }
     case "filter":
       return compileFilter(ctx, node.filter);
@@ -171,15 +200,22 @@ async function findCorrections(db: TDb, words: string[]): Promise<Map<string, st
   const out = new Map<string, string[]>();
   const candidates = [...new Set(words.map((w) => w.toLowerCase()))].filter((w) => w.length >= TYPO_MIN_LENGTH && /^[\p{L}]+$/u.test(w));
   if (candidates.length === 0) return out;
-  const r = await db.query<{ q: string; fixes: string[] | null }>(
-    `SELECT w.q, (SELECT array_agg(s.word) FROM (
-        SELECT sw.word FROM search_word sw WHERE sw.word % w.q AND similarity(sw.word, w.q) >= 0.45
-        ORDER BY sw.word <-> w.q, sw.ndoc DESC LIMIT 3) s) AS fixes
+  // Trigram neighbours (the index's default threshold, 0.3), kept only within a small edit distance (lib/search/typo.ts).
+  const r = await db.query<{ q: string; words: string[] | null; ndocs: number[] | null }>(
+    `SELECT w.q, array_agg(s.word) AS words, array_agg(s.ndoc) AS ndocs
      FROM unnest($1::text[]) AS w(q)
-     WHERE NOT EXISTS (SELECT 1 FROM search_word x WHERE x.word = w.q)`,
+     CROSS JOIN LATERAL (SELECT sw.word, sw.ndoc FROM search_word sw WHERE sw.word % w.q ORDER BY sw.word <-> w.q LIMIT ${TYPO_CANDIDATES}) s
+     WHERE NOT EXISTS (SELECT 1 FROM search_word x WHERE x.word = w.q)
+     GROUP BY w.q`,
     [candidates],
   );
-  for (const row of r.rows) if (row.fixes?.length) out.set(row.q, row.fixes);
+  for (const row of r.rows) {
+    const fixes = pickCorrections(
+      row.q,
+      (row.words ?? []).map((word, i) => ({ word, ndoc: row.ndocs?.[i] ?? 0 })),
+    );
+    if (fixes.length) out.set(row.q, fixes);
+  }
   return out;
 }
 
@@ -215,7 +251,7 @@ export const postgresSearchBackend: TSearchBackend = {
     const scope = readableChannelsSql(req.viewer, 1);
     params.push(...scope.params);
     const canSeeDeleted = canSeeDeletedContent(req.viewer.role);
-    const ctx: TCompileContext = { params, scopeSql: scope.sql, corrections, canSeeDeleted };
+    const ctx: TCompileContext = { params, scopeSql: scope.sql, corrections, canSeeDeleted, canMatchSecrets: canViewRawText(req.viewer.role) };
     const where = [`m.channel_id IN (${scope.sql})`];
     if (root) where.push(compileNode(ctx, root));
     const deletedWanted = JSON.stringify(root ?? {}).includes('"what":"deleted"');
@@ -241,27 +277,46 @@ export const postgresSearchBackend: TSearchBackend = {
       const rankq = rankParts.join(" || ");
       const asOfP = add(pageParams, asOf);
       // Text relevance blended with recency: a year-old message keeps ~70% of its score.
-      const score = `(ts_rank_cd(c.search_tsv, ${rankq}, 1) * (0.4 + 0.6 / (1 + greatest(0, extract(epoch FROM (${asOfP}::timestamptz - c.posted_at))) / 31557600.0)))::float8`;
+      const score = `(ts_rank_cd(m.search_tsv, ${rankq}, 1) * (0.4 + 0.6 / (1 + greatest(0, date_part('epoch', ${asOfP}::timestamptz - m.posted_at)) / 31557600.0)))::float8`;
       let after = "";
       if (cursor) after = `WHERE (s.score, s.id) < (${add(pageParams, Number(cursor.k))}::float8, ${add(pageParams, cursor.id)}::bigint)`;
-      pageSql = `WITH c AS MATERIALIZED (
-          SELECT m.id, m.posted_at, m.search_tsv FROM message m WHERE ${baseWhere}
-          ORDER BY m.posted_at DESC, m.id DESC LIMIT ${RELEVANCE_CANDIDATES}),
-        s AS (SELECT c.id, ${score} AS score FROM c)
-        SELECT s.id, s.score::text AS k FROM s ${after} ORDER BY s.score DESC, s.id DESC LIMIT ${limit + 1}`;
+      // Candidates: every match when there are at most RELEVANCE_CANDIDATES (found through the
+      // text index and scored as they are read), else the newest RELEVANCE_CANDIDATES (in
+      // posted_at order). See ORDERED_PROBE. Only (id, score) is kept, never the tsvectors.
+      pageSql = `WITH probe AS MATERIALIZED (SELECT m.id, ${score} AS score FROM message m WHERE ${baseWhere} LIMIT ${RELEVANCE_CANDIDATES + 1}),
+        n AS MATERIALIZED (SELECT count(*) AS n FROM probe),
+        s AS MATERIALIZED (
+          SELECT p.id, p.score FROM probe p WHERE (SELECT n FROM n) <= ${RELEVANCE_CANDIDATES}
+          UNION ALL
+          (SELECT m.id, ${score} AS score FROM message m WHERE (SELECT n FROM n) > ${RELEVANCE_CANDIDATES} AND ${baseWhere}
+           ORDER BY m.posted_at DESC, m.id DESC LIMIT ${RELEVANCE_CANDIDATES}))
+        SELECT s.id, s.score::text AS k, (SELECT n FROM n)::int AS n FROM s ${after} ORDER BY s.score DESC, s.id DESC LIMIT ${limit + 1}`;
     } else {
       const dir = sort === "newest" ? "DESC" : "ASC";
       const cmp = sort === "newest" ? "<" : ">";
       let after = "";
       if (cursor) after = ` AND (m.posted_at, m.id) ${cmp} (${add(pageParams, cursor.k)}::timestamptz, ${add(pageParams, cursor.id)}::bigint)`;
-      pageSql = `SELECT m.id, m.posted_at::text AS k FROM message m WHERE ${baseWhere}${after}
+      const ordered = `SELECT m.id, m.posted_at::text AS k FROM message m WHERE ${baseWhere}${after}
         ORDER BY m.posted_at ${dir}, m.id ${dir} LIMIT ${limit + 1}`;
+      // See ORDERED_PROBE: few matches of a text condition are sorted, many are read in
+      // posted_at order. Filters alone (channel, person, date, has:) keep the ordered read.
+      pageSql = rankParts.length === 0 ? ordered : `WITH probe AS MATERIALIZED (SELECT m.id, m.posted_at FROM message m WHERE ${baseWhere}${after} LIMIT ${ORDERED_PROBE + 1}),
+        n AS MATERIALIZED (SELECT count(*) AS n FROM probe)
+        SELECT u.id, u.posted_at::text AS k, (SELECT n FROM n)::int AS n FROM (
+          (SELECT p.id, p.posted_at FROM probe p WHERE (SELECT n FROM n) <= ${ORDERED_PROBE} ORDER BY p.posted_at ${dir}, p.id ${dir} LIMIT ${limit + 1})
+          UNION ALL
+          (SELECT m.id, m.posted_at FROM message m WHERE (SELECT n FROM n) > ${ORDERED_PROBE} AND ${baseWhere}${after}
+           ORDER BY m.posted_at ${dir}, m.id ${dir} LIMIT ${limit + 1})) u
+        ORDER BY u.posted_at ${dir}, u.id ${dir}`;
     }
 
     const totalSql = `SELECT count(*)::int AS n FROM (SELECT 1 FROM message m WHERE ${baseWhere} LIMIT ${TOTAL_CAP + 1}) t`;
+    // A first page of a text search counts its matches in its probe (up to more than TOTAL_CAP):
+    // the same count, without a second pass over them.
+    const totalInPage = rankParts.length > 0 && !cursor;
     const [page, total, facets] = await Promise.all([
-      db.query<{ id: number; k: string }>(pageSql, pageParams),
-      db.query<{ n: number }>(totalSql, baseParams),
+      db.query<{ id: number; k: string; n?: number }>(pageSql, pageParams),
+      totalInPage ? Promise.resolve(null) : db.query<{ n: number }>(totalSql, baseParams),
       req.facets ? findFacets(db, baseWhere, baseParams) : Promise.resolve(null),
     ]);
     const more = page.rows.length > limit;
@@ -271,7 +326,7 @@ export const postgresSearchBackend: TSearchBackend = {
       ids.map((r) => r.id),
     );
     const last = ids.at(-1);
-    const n = total.rows[0]!.n;
+    const n = total ? total.rows[0]!.n : (page.rows[0]?.n ?? 0);
     return {
       total: Math.min(n, TOTAL_CAP),
       isTotalExact: n <= TOTAL_CAP,
