@@ -24,6 +24,29 @@ const ZEnv = z.object({
   SLACK_SIGNING_SECRET: z.string().min(1).optional(),
   /** Key (32 bytes, hex or base64) encrypting stored Slack tokens; default: a key file in BACKSCROLL_HOME. */
   SLACK_TOKEN_KEY: z.string().min(1).optional(),
+  /** Folder for export ZIPs made by workers (default: BACKSCROLL_HOME/exports); shared storage when web and workers run on several machines. */
+  EXPORT_DIR: z.string().min(1).optional(),
+  /** The web app's address as browsers reach it (https://archive.example.com); OIDC redirect URIs are built from it. */
+  PUBLIC_URL: z.string().url().optional(),
+  /** Password sign-in on the login page and /api/auth/login; `false` leaves only OIDC / Sign in with Slack. */
+  LOCAL_LOGIN: z.enum(["true", "false"]).default("true"),
+  /** OpenID Connect provider (Okta, Entra ID, Google, Keycloak, …): enabled when issuer and client id are set. */
+  OIDC_ISSUER: z.string().url().optional(),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  /** Space- or comma-separated scopes; `openid` is always asked for. */
+  OIDC_SCOPES: z.string().default("openid email profile"),
+  /** The provider's name on the login page button ("Sign in with <name>"). */
+  OIDC_NAME: z.string().min(1).max(60).default("SSO"),
+  /** Comma-separated e-mail domains that may sign in through OIDC or Slack (default: any). */
+  OIDC_ALLOWED_DOMAINS: z.string().optional(),
+  /** Role of accounts created at first OIDC/Slack sign-in; `none` admits only accounts created beforehand. */
+  OIDC_DEFAULT_ROLE: z.enum(["member", "auditor", "none"]).default("member"),
+  /** Sign in with Slack (a Slack app's OpenID Connect credentials); enabled when both are set. */
+  SLACK_CLIENT_ID: z.string().min(1).optional(),
+  SLACK_CLIENT_SECRET: z.string().min(1).optional(),
+  /** Admit only members of this Slack workspace (team id T…). */
+  SLACK_TEAM_ID: z.string().regex(/^[TE][A-Z0-9]+$/, "a Slack team id (T…)").optional(),
 });
 
 export type TEnv = z.infer<typeof ZEnv> & { backscrollHome: string };

@@ -190,3 +190,57 @@ export async function insertAuditEvent(
     [e.actorId, e.actor, e.action, e.target, JSON.stringify(e.details), e.ip],
   );
 }
+
+/** The account linked to an external identity (issuer, subject), if any. */
+export async function selectUserIdByIdentity(db: TDb, issuer: string, subject: string): Promise<number | null> {
+  const r = await db.query<{ user_id: number }>("SELECT user_id FROM user_identity WHERE issuer = $1 AND subject = $2", [issuer, subject]);
+  return r.rows[0]?.user_id ?? null;
+}
+
+/** Link an external identity to an account (a no-op when the pair is already linked). */
+export async function insertIdentity(
+  db: TDb,
+  i: { userId: number; provider: string; issuer: string; subject: string; email: string | null },
+): Promise<void> {
+  await db.query(
+    `INSERT INTO user_identity (user_id, provider, issuer, subject, email, last_login_at) VALUES ($1, $2, $3, $4, $5, now())
+     ON CONFLICT (issuer, subject) DO NOTHING`,
+    [i.userId, i.provider, i.issuer, i.subject, i.email],
+  );
+}
+
+/** Note a sign-in through an identity, with the e-mail the provider gave this time. */
+export async function updateIdentityLogin(db: TDb, i: { issuer: string; subject: string; email: string | null }): Promise<void> {
+  await db.query("UPDATE user_identity SET last_login_at = now(), email = $3 WHERE issuer = $1 AND subject = $2", [i.issuer, i.subject, i.email]);
+}
+
+/**
+ * Chat people with this Slack user id: in the workspace with this team id
+ * when there is one, otherwise in any Slack workspace (Enterprise Grid
+ * tokens name the organisation, not the workspace).
+ */
+export async function selectSlackPersonIds(db: TDb, teamId: string | null, slackUserId: string): Promise<number[]> {
+  const r = await db.query<{ id: number; in_team: boolean }>(
+    `SELECT p.id, (w.external_id = $1) AS in_team
+     FROM person p JOIN workspace w ON w.id = p.workspace_id
+     WHERE w.platform = 'slack' AND p.external_id = $2 AND NOT p.deleted AND NOT p.is_bot
+     ORDER BY p.id`,
+    [teamId, slackUserId],
+  );
+  const inTeam = r.rows.filter((row) => row.in_team);
+  return (inTeam.length > 0 ? inTeam : r.rows).map((row) => row.id);
+}
+
+/** Human, not deleted chat people whose profile e-mail is this address (case-insensitive). */
+export async function selectPersonIdsByEmail(db: TDb, email: string): Promise<number[]> {
+  const r = await db.query<{ id: number }>(
+    "SELECT id FROM person WHERE lower(email) = lower($1) AND NOT deleted AND NOT is_bot ORDER BY id",
+    [email],
+  );
+  return r.rows.map((row) => row.id);
+}
+
+/** Link an account to a chat person unless it is linked to one already. */
+export async function updateUserPersonIfUnset(db: TDb, userId: number, personId: number): Promise<void> {
+  await db.query("UPDATE app_user SET person_id = $2 WHERE id = $1 AND person_id IS NULL", [userId, personId]);
+}

@@ -80,7 +80,7 @@ export async function verifyLogin(
   }
   await updateLastLogin(db, creds.id);
   if (needsRehash(creds.passwordHash!)) await updatePasswordHash(db, creds.id, await hashPassword(input.password));
-  await insertAuditEvent(db, { actorId: creds.id, actor: email, action: "auth.sign_in", target: null, details: {}, ip });
+  await insertAuditEvent(db, { actorId: creds.id, actor: email, action: "auth.sign_in", target: null, details: { method: "password" }, ip });
   return (await selectUserById(db, creds.id))!;
 }
 

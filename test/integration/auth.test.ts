@@ -93,6 +93,7 @@ describe("verifyLogin", () => {
     assert.equal(rows.length, 1);
     assert.equal(rows[0]!.actor_id, user.id);
     assert.equal(rows[0]!.ip, "10.0.0.2");
+    assert.equal(rows[0]!.details.method, "password");
   });
 
   it("refuses a wrong password and an unknown email with the same message, audited", async () => {

@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { getPool } from "@/lib/db";
+import { getEnv } from "@/lib/env";
+import { isLocalLoginEnabled } from "@/lib/auth/oidc-providers";
 import { AppError, isAppError } from "@/lib/errors";
 import { serializeSessionCookie } from "@/lib/auth/cookie";
 import { classifyRequestOrigin } from "@/lib/auth/csrf";
@@ -13,6 +15,7 @@ import { errorResponse, findClientIp, isSecureRequest, readOriginHeaders, redire
  * back to /login?error=…; or JSON ({email, password}) answered with JSON.
  * Sets the `bs_session` cookie (HttpOnly, SameSite=Lax, Secure over HTTPS).
  * Cross-site posts are refused (Origin check); attempts are rate limited.
+ * With LOCAL_LOGIN=false every password sign-in is refused (403).
  */
 
 export const dynamic = "force-dynamic";
@@ -51,8 +54,12 @@ export async function POST(request: Request): Promise<Response> {
     return json || !isAppError(e) ? errorResponse(e) : redirectTo("/login?error=invalid");
   }
   const next = sanitizeNextPath(input.next);
-  const refuse = (reason: "invalid" | "rate_limited" | "origin", e: AppError) =>
+  const refuse = (reason: "invalid" | "rate_limited" | "origin" | "local_disabled", e: AppError) =>
     json ? errorResponse(e) : redirectTo(`/login?error=${reason}&next=${encodeURIComponent(next)}`);
+
+  if (!isLocalLoginEnabled(getEnv())) {
+    return refuse("local_disabled", new AppError("forbidden", "Password sign-in is turned off (LOCAL_LOGIN=false)."));
+  }
 
   if (classifyRequestOrigin(readOriginHeaders(request)) === "cross") {
     return refuse("origin", new AppError("csrf", "Cross-site sign-in refused."));
