@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { findIncidentPatterns, globToLike, matchesIncidentPattern } from "./config";
-import { findStatedWindow } from "./derive";
+import { findStatedStart, findStatedWindow } from "./derive";
 import { findChronologyError } from "./service";
 
 describe("findStatedWindow", () => {
@@ -15,6 +15,18 @@ describe("findStatedWindow", () => {
       to: "2026-11-04T00:20:00.000Z",
     });
     assert.equal(findStatedWindow("22:38–23:10 somewhere", "2026-11-04T01:00:30Z"), null);
+  });
+});
+
+describe("findStatedStart", () => {
+  it("reads a start stated as one time, on or before the message", () => {
+    assert.equal(findStatedStart("cp12 and cp15 down. First reported at 2:40AM UTC still down at 5:13AM UTC.", "2021-09-28T05:13:00Z"), "2021-09-28T02:40:00.000Z");
+    assert.equal(findStatedStart("api down since 23:50 UTC", "2026-11-04T00:30:00Z"), "2026-11-03T23:50:00.000Z");
+    assert.equal(findStatedStart("started at 1:05pm GMT", "2026-11-04T15:00:00Z"), "2026-11-04T13:05:00.000Z");
+    assert.equal(findStatedStart("first reported at 12:10am UTC", "2026-11-04T03:00:00Z"), "2026-11-04T00:10:00.000Z");
+    assert.equal(findStatedStart("still down at 5:13AM UTC", "2021-09-28T05:13:00Z"), null);
+    assert.equal(findStatedStart("since 25:10 UTC", "2021-09-28T05:13:00Z"), null);
+    assert.equal(findStatedStart("since 14:10", "2021-09-28T15:13:00Z"), null, "a zone is required");
   });
 });
 

@@ -51,6 +51,27 @@ export function findStatedWindow(text: string, at: string): { from: string; to: 
   return { from: new Date(from).toISOString(), to: new Date(to).toISOString() };
 }
 
+/**
+ * A start stated as one time: "first reported at 2:40AM UTC", "down since
+ * 02:40 UTC", "started at 14:05 GMT" (Miraheze SAL, 2021-09-28), resolved
+ * to the instant on or before `at`.
+ */
+export function findStatedStart(text: string, at: string): string | null {
+  const m = /\b(?:first (?:reported|noticed|seen)|(?:started|began|starting)|since)\s+(?:at\s+|around\s+|~\s*)?(\d{1,2}):(\d{2})\s*(am|pm)?\s*(?:UTC|GMT|Z)\b/i.exec(text);
+  if (!m) return null;
+  let h = Number(m[1]);
+  const min = Number(m[2]);
+  const ampm = m[3]?.toLowerCase();
+  if (h > 23 || min > 59 || (ampm && (h < 1 || h > 12))) return null;
+  if (ampm === "am" && h === 12) h = 0;
+  else if (ampm === "pm" && h < 12) h += 12;
+  const ref = Date.parse(at);
+  const d = new Date(ref);
+  let t = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), h, min);
+  while (t > ref) t -= 86_400_000;
+  return new Date(t).toISOString();
+}
+
 const SEVERITY = /\b(?:sev|severity)[\s:-]*([0-5])\b|\b(P[0-4])\b/i;
 
 function humanize(channelName: string): string {
@@ -81,10 +102,21 @@ export function deriveIncident(t: TTimeline): TDerivedIncident {
   const lastGoodAction = [...events].reverse().find((e) => e.kind === "execution" && e.category === "mitigation" && e.execution?.status === "succeeded") ?? null;
   const resolution = first((e) => e.kind === "resolution");
 
+  let statedStart: { at: string; eventId: string } | null = null;
+  for (const e of events) {
+    if (e.isBot) continue;
+    const at = findStatedStart(e.text, e.at);
+    if (at) {
+      statedStart = { at, eventId: e.id };
+      break;
+    }
+  }
   const started: TDerivedTime =
     impactWindow && (!detection || impactWindow.from <= detection.at)
       ? { at: impactWindow.from, eventId: impactWindow.eventId, why: "impact start stated in chat" }
-      : time(detection, "detection");
+      : statedStart && (!detection || statedStart.at <= detection.at)
+        ? { at: statedStart.at, eventId: statedStart.eventId, why: "start stated in chat" }
+        : time(detection, "detection");
   const mitigated: TDerivedTime = recovery
     ? time(recovery, "first recovery observed after a mitigation action")
     : impactWindow?.to

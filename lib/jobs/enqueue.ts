@@ -6,12 +6,16 @@ import type { TJobDefinition } from "./define-job";
  * Put a job on the PostgreSQL-backed queue. Takes a pool or a transaction
  * client, so a job can commit together with the rows that caused it. With a
  * `key`, enqueueing the same work twice yields one job (the existing id).
+ * `notify: false` leaves waking the workers to their poll (within a second):
+ * PostgreSQL serialises the commits of every transaction that NOTIFYs
+ * (a database-wide lock held through the WAL flush), which caps a hot path
+ * such as the Slack Events receiver at one commit per disk flush.
  */
 export async function enqueueJob<S extends z.ZodType>(
   db: pg.Pool | pg.ClientBase,
   def: TJobDefinition<S>,
   payload: z.input<S>,
-  opts: { key?: string; runAt?: Date } = {},
+  opts: { key?: string; runAt?: Date; notify?: boolean } = {},
 ): Promise<number> {
   const data = def.schema.parse(payload);
   const r = await db.query<{ id: number }>(
@@ -20,7 +24,7 @@ export async function enqueueJob<S extends z.ZodType>(
     [def.name, opts.key ?? null, JSON.stringify(data), opts.runAt ?? null, def.retry.maxAttempts],
   );
   if (r.rows[0]) {
-    await db.query("SELECT pg_notify('backscroll_jobs', $1)", [def.name]);
+    if (opts.notify !== false) await db.query("SELECT pg_notify('backscroll_jobs', $1)", [def.name]);
     return r.rows[0].id;
   }
   const existing = await db.query<{ id: number }>("SELECT id FROM job WHERE key = $1", [opts.key]);

@@ -17,6 +17,7 @@ import {
   type TKnownChannel,
 } from "../ingest/adapters/slack-events/normalize";
 import {
+  completeQueuedJobsByKey,
   findMessageTexts,
   findSlackWorkspace,
   findStoredChannels,
@@ -92,9 +93,15 @@ export async function receiveSlackEvent(
       if (req.retryNum === null) return { status: 401, body: { error: "unauthenticated", message: "replayed event" } };
       return { status: 200, body: { ok: true, duplicate: true } };
     }
-    await enqueueJob(tx, processSlackEventJob, { receiptId }, { key: `slack-event:${cb.event_id}` });
+    // No NOTIFY: it would serialise every receipt's commit behind one lock; the worker polls every second.
+    await enqueueJob(tx, processSlackEventJob, { receiptId }, { key: eventJobKey(cb.event_id), notify: false });
     return { status: 200, body: { ok: true } };
   }, pool);
+}
+
+/** The job key of a receipt's archiving job (one job per event id). */
+export function eventJobKey(eventId: string): string {
+  return `slack-event:${eventId}`;
 }
 
 /** Receipts archived together by one job (Slack delivers many events per second). */
@@ -142,6 +149,8 @@ async function processReceipts(pool: pg.Pool, receiptId: number, limit: number):
     let counts = emptyCounts();
     for (const [teamId, items] of byTeam) counts = addCounts(counts, (await applySlackEvents(tx, teamId, items)).counts);
     await markEventsProcessed(tx, [own.id, ...others.map((o) => o.id)]);
+    // Their own jobs have nothing left to do: complete them with the batch.
+    await completeQueuedJobsByKey(tx, processSlackEventJob.name, others.map((o) => eventJobKey(o.eventId)));
     return { processed: 1 + others.length, counts };
   }, pool);
 }

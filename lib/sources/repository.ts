@@ -251,3 +251,18 @@ export async function lockPendingEventReceipts(db: pg.ClientBase, exceptId: numb
 export async function markEventsProcessed(db: TDb, ids: number[]): Promise<void> {
   await db.query("UPDATE slack_event_receipt SET processed_at = now(), error = NULL WHERE id = ANY($1::bigint[])", [ids]);
 }
+
+/**
+ * Completes the queued jobs (by job key) of receipts another job archived:
+ * left queued, each would cost the worker a claim, a lock and a completion
+ * (three commits) to find nothing to do. Jobs a worker already claimed are
+ * left to it (it finds its receipt processed).
+ */
+export async function completeQueuedJobsByKey(db: TDb, name: string, keys: string[]): Promise<number> {
+  if (keys.length === 0) return 0;
+  const r = await db.query(
+    "UPDATE job SET status = 'completed', finished_at = now(), last_error = NULL WHERE key = ANY($1::text[]) AND name = $2 AND status = 'queued'",
+    [keys, name],
+  );
+  return r.rowCount ?? 0;
+}

@@ -2,7 +2,7 @@ import { recognizeAlert } from "./alerts";
 import { findRequestedCommand, normalizeExecutionStatus, recognizeBotReply } from "./chat-commands";
 import { findLinks } from "./links";
 import { slackToPlainText } from "./plain-text";
-import { classifyMessage, MITIGATION_VERBS } from "./rules";
+import { classifyMessage, isSymptomReport, MITIGATION_VERBS } from "./rules";
 import type { TCategory, TEventKind, TEventMarks, TExecutionView, TQuietGap, TThreadGroup, TTimeline, TTimelineEvent } from "./types";
 
 /**
@@ -91,10 +91,24 @@ const DELETED_TEXT = "This message was deleted.";
 /** How long after a request a bot's reply may still belong to it. */
 const REPLY_WINDOW_MS = 60 * 60 * 1000;
 
+/** UTC day (YYYY-MM-DD) by days since the epoch: a Date per message is most of a large build's cost. */
+const dayNames = new Map<number, string>();
+function utcDayOfSeconds(seconds: number): string {
+  const n = Math.floor(seconds / 86_400);
+  let day = dayNames.get(n);
+  if (day === undefined) {
+    day = new Date(n * 86_400_000).toISOString().slice(0, 10);
+    if (dayNames.size < 100_000) dayNames.set(n, day);
+  }
+  return day;
+}
+
 /** The app path that opens a message in its channel (thread replies open their thread). */
 export function buildMessageHref(channelId: number, ts: string, threadTs: string | null): string {
   const isReply = threadTs !== null && threadTs !== ts;
-  const day = new Date(Number((isReply ? threadTs : ts).split(".")[0]) * 1000).toISOString().slice(0, 10);
+  const anchor = isReply ? threadTs : ts;
+  const dot = anchor.indexOf(".");
+  const day = utcDayOfSeconds(Number(dot === -1 ? anchor : anchor.slice(0, dot)));
   // ts values are digits and a dot: nothing to escape.
   return `/channels/${channelId}?day=${day}${isReply ? `&thread=${threadTs}` : ""}#m-${ts}`;
 }
@@ -125,14 +139,14 @@ const CATEGORY_KIND: Record<TCategory, TEventKind> = {
   bot_reply: "message",
 };
 
-type TDraftEvent = TTimelineEvent & { order: number; markKind: TMarkInput["sourceKind"]; markKey: string };
+/** `atMs` is `at` as a number, kept so sorting, ranges and gaps never parse dates again. */
+type TDraftEvent = TTimelineEvent & { order: number; markKind: TMarkInput["sourceKind"]; markKey: string; atMs: number };
 
 /** Build the merged timeline of one channel (optionally one time range of it). */
 export function buildTimeline(input: TTimelineInput): TTimeline {
   const { channel } = input;
   const from = input.range?.from ?? null;
   const to = input.range?.to ?? null;
-  const inRange = (d: Date) => (!from || d >= from) && (!to || d <= to);
   const nameOf = (id: string | null | undefined) => (id ? input.people.get(id) : undefined);
   const ctx = { userName: (id: string) => nameOf(id), channelName: (id: string) => (id === channel.externalId ? channel.name : undefined) };
   const plainOf = (raw: string) => slackToPlainText(raw, ctx).replace(/\s+\n/g, "\n").trim();
@@ -178,6 +192,10 @@ export function buildTimeline(input: TTimelineInput): TTimeline {
 
   for (const m of messages) {
     const at = m.postedAt.getTime();
+    // Requests too old for any reply to match leave the queue (messages come in time order).
+    let stale = 0;
+    while (stale < pending.length && at - pending[stale]!.at > REPLY_WINDOW_MS) stale++;
+    if (stale > 0) pending.splice(0, stale);
     const isBot = m.authorIsBot || m.botId !== null || m.subtype === "bot_message";
     if (!m.deleted && !isBot) {
       const requested = findRequestedCommand(m.text);
@@ -242,6 +260,7 @@ export function buildTimeline(input: TTimelineInput): TTimeline {
     const base = {
       id: `m:${m.ts}`,
       at: m.postedAt.toISOString(),
+      atMs: m.postedAt.getTime(),
       actor: actorName ?? null,
       actorId: m.authorId,
       isBot,
@@ -264,7 +283,7 @@ export function buildTimeline(input: TTimelineInput): TTimeline {
     const bodyPlain = !m.searchText || m.searchText === m.text ? plain : plainOf(m.searchText);
     const text = clip(plain || bodyPlain.split("\n").filter(Boolean).join(" · "), MAX_TEXT);
     const links = findLinks(m.searchText || m.text);
-    const mentions = [...new Set([...m.text.matchAll(/<@([A-Z0-9]+)(?:\|[^>]*)?>/g)].map((x) => x[1]!))];
+    const mentions = m.text.includes("<@") ? [...new Set([...m.text.matchAll(/<@([A-Z0-9]+)(?:\|[^>]*)?>/g)].map((x) => x[1]!))] : [];
     const alert = recognizeAlert({ sender: m.username ?? m.authorName, isBot, body: m.searchText || m.text });
     if (alert) {
       let kind: TEventKind = "alert";
@@ -320,9 +339,10 @@ export function buildTimeline(input: TTimelineInput): TTimeline {
     ackSeen = true;
   }
 
-  // Without an alert, the first report by a person is the detection.
+  // Without an alert, the first report of a symptom by a person is the detection, else their first message.
   if (!firstFiringSeen) {
-    const first = drafts.find((d) => !d.isBot && !d.flags.deleted && !d.isReply && (!from || new Date(d.at) >= from));
+    const reports = drafts.filter((d) => !d.isBot && !d.flags.deleted && !d.isReply && d.markKind === "message" && (!from || d.atMs >= from.getTime()));
+    const first = reports.find((d) => isSymptomReport(d.text)) ?? reports[0];
     if (first) {
       first.kind = "detection";
       first.category = "detection";
@@ -339,6 +359,7 @@ export function buildTimeline(input: TTimelineInput): TTimeline {
     return {
       id,
       at: x.startedAt,
+      atMs: Date.parse(x.startedAt),
       kind: "execution",
       category: isMitigationCommand(x.command) ? "mitigation" : null,
       tags: failed ? ["went_poorly"] : [],
@@ -400,6 +421,7 @@ export function buildTimeline(input: TTimelineInput): TTimeline {
     drafts.push({
       id: `e:${e.ts}`,
       at: e.occurredAt.toISOString(),
+      atMs: e.occurredAt.getTime(),
       kind: "channel_event",
       category: null,
       tags: [],
@@ -441,15 +463,19 @@ export function buildTimeline(input: TTimelineInput): TTimeline {
   }
 
   // An execution sits right after the message that asked for it (inline), even if the bot was slow to start.
-  const atOf = new Map(drafts.filter((d) => d.markKind === "message").map((d) => [d.markKey, Date.parse(d.at)]));
+  const atOf = new Map<string, number>();
+  for (const d of drafts) if (d.markKind === "message") atOf.set(d.markKey, d.atMs);
   const sortKey = new Map<TDraftEvent, number>();
   for (const d of drafts) {
     const trigger = d.execution?.triggerTs;
-    sortKey.set(d, trigger && atOf.has(trigger) ? atOf.get(trigger)! : Date.parse(d.at));
+    const triggerAt = trigger ? atOf.get(trigger) : undefined;
+    sortKey.set(d, triggerAt ?? d.atMs);
   }
   drafts.sort((a, b) => sortKey.get(a)! - sortKey.get(b)! || a.order - b.order);
 
-  const inScope = from || to ? drafts.filter((d) => inRange(new Date(d.at))) : drafts;
+  const fromMs = from ? from.getTime() : -Infinity;
+  const toMs = to ? to.getTime() : Infinity;
+  const inScope = from || to ? drafts.filter((d) => d.atMs >= fromMs && d.atMs <= toMs) : drafts;
   const hiddenCount = inScope.filter((d) => d.marks.hidden).length;
   const visible = input.includeHidden ? inScope : inScope.filter((d) => !d.marks.hidden);
   // An explicit copy: object rest spread over 20,000 events is several times slower.
@@ -479,8 +505,8 @@ export function buildTimeline(input: TTimelineInput): TTimeline {
   const gapMs = (input.gapMinutes ?? 15) * 60_000;
   const gaps: TQuietGap[] = [];
   for (let i = 1; i < events.length; i++) {
-    const a = Date.parse(events[i - 1]!.at);
-    const b = Date.parse(events[i]!.at);
+    const a = visible[i - 1]!.atMs;
+    const b = visible[i]!.atMs;
     if (b - a >= gapMs) {
       gaps.push({ from: events[i - 1]!.at, to: events[i]!.at, minutes: Math.round((b - a) / 60_000), afterEventId: events[i - 1]!.id });
     }

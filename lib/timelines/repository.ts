@@ -46,8 +46,8 @@ export async function selectTimelineMessages(db: TDb, channelId: number, from: D
     subtype: string | null;
     text: string;
     search_text: string;
-    posted_at: Date;
-    edited_at: Date | null;
+    posted_ms: number;
+    edited_ms: number | null;
     deleted: boolean;
     versions: number;
   }>(
@@ -55,7 +55,9 @@ export async function selectTimelineMessages(db: TDb, channelId: number, from: D
             m.bot_id, m.username, m.subtype, m.text,
             -- Sent only when it adds something (attachments, blocks): halves the rows' size.
             CASE WHEN m.search_text = m.text THEN '' ELSE m.search_text END AS search_text,
-            m.posted_at, m.edited_at, m.deleted, GREATEST(1, COALESCE(v.n, 0)) AS versions
+            -- Epoch milliseconds: parsing 20,000 timestamptz texts costs more than the rest of the row.
+            (extract(epoch FROM m.posted_at) * 1000)::float8 AS posted_ms, (extract(epoch FROM m.edited_at) * 1000)::float8 AS edited_ms,
+            m.deleted, GREATEST(1, COALESCE(v.n, 0)) AS versions
      FROM message m LEFT JOIN person p ON p.id = m.author_id
      LEFT JOIN (SELECT v.message_id, count(*)::int AS n FROM message_version v JOIN message vm ON vm.id = v.message_id
                 WHERE vm.channel_id = $1 GROUP BY v.message_id) v ON v.message_id = m.id
@@ -74,8 +76,8 @@ export async function selectTimelineMessages(db: TDb, channelId: number, from: D
     subtype: x.subtype,
     text: x.text,
     searchText: x.search_text,
-    postedAt: x.posted_at,
-    editedAt: x.edited_at,
+    postedAt: new Date(x.posted_ms),
+    editedAt: x.edited_ms === null ? null : new Date(x.edited_ms),
     deleted: x.deleted,
     versions: x.versions,
   }));

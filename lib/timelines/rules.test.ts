@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { CATEGORY_RULES, classifyMessage, TAG_RULES } from "./rules";
+import { CATEGORY_RULES, classifyMessage, isSymptomReport, TAG_RULES } from "./rules";
 
 /** Each rule with the phrases it must and must not catch. */
 
@@ -28,6 +28,16 @@ describe("category rules", () => {
     ["Status page updated: investigating", "communication"],
     ["Resolving. Impact over.", "resolution"],
     ["all clear, closing the incident", "resolution"],
+    // Operators' admin-log lines (Miraheze SAL, 2021-07-25 and 2021-09-28).
+    ["reboot cp12", "mitigation", "mitigation.operator-log"],
+    ["depool mw8", "mitigation", "mitigation.operator-log"],
+    ["depooling mw8 for reboot", "mitigation", "mitigation.operator-log"],
+    ["hard stop/start php-fpm on mw11 as workers 100%", "mitigation", "mitigation.operator-log"],
+    ["cycle php-fpm on mw8", "mitigation", "mitigation.operator-log"],
+    ["disable loopscombo on all wikis", "mitigation", "mitigation.operator-log"],
+    ["restart puppetdb later tonight", null],
+    ["reboot cp12?", null],
+    ["rebuild lc on jobrunner*", null],
     ["how do we roll back quickly?", null],
     ["lunch?", null],
   ];
@@ -64,4 +74,18 @@ describe("tag rules", () => {
   for (const [text, tags] of cases) {
     it(`${JSON.stringify(text)} → ${tags.join(", ")}`, () => assert.deepEqual(human(text).tags, tags));
   }
+});
+
+describe("symptom reports", () => {
+  const cases: [string, boolean][] = [
+    ["hard stop/start php-fpm on mw11 as workers 100%", true],
+    ["cp12 and cp15 down. First reported at 2:40AM UTC", true],
+    ["mediawiki deploys stopped - ongoing incident cc !sre", true],
+    ["seeing HTTP 503 from api-gw-03", true],
+    ["erased all redis data on jobrunner3 as data was full", true],
+    ["restart dump", false],
+    ["rebuild lc on jobrunner*", false],
+    ["renamed lgbtqiawiki to lgbtqawiki", false],
+  ];
+  for (const [text, yes] of cases) it(`${JSON.stringify(text)} → ${yes}`, () => assert.equal(isSymptomReport(text), yes));
 });

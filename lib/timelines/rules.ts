@@ -112,6 +112,17 @@ export const CATEGORY_RULES: readonly TCategoryRule[] = [
     description: "a person reports a mitigation action",
   },
   {
+    // Operators' log lines (IRC `!log`, server admin logs) state the action in the imperative: "reboot cp12",
+    // "depool mw8", "hard stop/start php-fpm on mw11", "disable loopscombo on all wikis" (Miraheze SAL, 2021).
+    id: "mitigation.operator-log",
+    unless: /\b(?:let'?s try|should we|could we|maybe|suggest|proposal|instead of|later|tomorrow)\b/i,
+    category: "mitigation",
+    scope: ["human"],
+    pattern:
+      /^(?:hard |force(?:fully)? )?(?:re-?start(?:ing|ed)?|reboot(?:ing|ed)?|de-?pool(?:ing|ed)?|re-?pool(?:ing|ed)?|cycl(?:e|ing|ed)|stop\/start|fail(?:ing|ed)? ?over|roll(?:ing|ed)? ?back|revert(?:ing|ed)?|disabl(?:e|ing|ed)|kill(?:ing|ed)?|drain(?:ing|ed)?|block(?:ing|ed)?|purg(?:e|ing|ed)|flush(?:ing|ed)?)\s+\S/i,
+    description: "an operator logs a mitigation action in the imperative (reboot X, depool X, restart X, disable X)",
+  },
+  {
     id: "recovery.observed",
     category: "recovery",
     scope: ["human"],
@@ -177,6 +188,19 @@ export const TAG_RULES: readonly TTagRule[] = [
     description: "a decision",
   },
 ];
+
+/**
+ * A person reporting a symptom: without an alert, the first such report in
+ * the incident's range is its detection (the first message may be unrelated
+ * chatter, as in a shared operations channel or an admin log).
+ */
+export const SYMPTOM_PATTERN =
+  /\b(?:down|outage|incident|unavailable|unreachable|not (?:loading|working|responding)|errors?|5\d\d|failing|broken|timing out|timeouts?|slow|high (?:load|latency|cpu)|OOM|out of memory|crash\w*|exploding|spik\w+|full)\b|\b\d{2,3}\s?%/i;
+
+/** Whether `plain` reports a symptom (see {@link SYMPTOM_PATTERN}). */
+export function isSymptomReport(plain: string): boolean {
+  return SYMPTOM_PATTERN.test(plain);
+}
 
 /** What the classifier decided for one message. */
 export type TClassification = { category: TCategory | null; ruleId: string | null; tags: TTag[] };

@@ -2,7 +2,9 @@ import { authorizeChannelRead, findReadableChannelIds } from "../access/service"
 import type { TViewer } from "../access/types";
 import type { TDb } from "../db";
 import { AppError } from "../errors";
-import { buildTimeline, type TMarkInput } from "./build";
+import { findActiveRedactionsInChannel, overlayMessageText } from "../compliance/message-overlay";
+import { maskSecrets, maskSecretsInValue } from "../compliance/secrets";
+import { buildTimeline, type TExecutionInput, type TMarkInput, type TMessageInput } from "./build";
 import {
   insertMarkVersion,
   selectChannelIdentity,
@@ -63,13 +65,27 @@ export async function readTimeline(db: TDb, channelId: number, opts: TTimelineOp
   if (!channel) throw notFound();
   const from = opts.from ?? null;
   const to = opts.to ?? null;
-  const [messages, executions, channelEvents, people, marks] = await Promise.all([
+  const [rawMessages, rawExecutions, rawChannelEvents, people, marks, redactions] = await Promise.all([
     selectTimelineMessages(db, channelId, from, to),
     selectTimelineExecutions(db, channelId, from, to),
     selectTimelineChannelEvents(db, channelId, from, to),
     selectPeopleNames(db, channel.workspaceId),
     opts.incidentId ? selectCurrentMarks(db, opts.incidentId) : Promise.resolve([] as TMarkInput[]),
+    findActiveRedactionsInChannel(db, channelId),
   ]);
+  // Everything built from here (timeline, incident times, postmortem drafts) sees secrets masked and redactions applied.
+  const messages: TMessageInput[] = rawMessages.map((m) => {
+    const redaction = redactions.get(m.ts);
+    return { ...m, text: overlayMessageText(m.text, redaction), searchText: redaction ? "" : maskSecrets(m.searchText) };
+  });
+  // Executions are stored masked; masking again (idempotent) covers records stored before a rule existed.
+  const executions: TExecutionInput[] = rawExecutions.map((x) => ({
+    ...x,
+    command: maskSecrets(x.command),
+    arguments: maskSecretsInValue(x.arguments),
+    output: x.output === null ? null : maskSecrets(x.output),
+  }));
+  const channelEvents = rawChannelEvents.map((e) => ({ ...e, text: maskSecrets(e.text), value: e.value === null ? null : maskSecrets(e.value) }));
   return buildTimeline({
     channel: { id: channel.id, externalId: channel.externalId, name: channel.name, kind: channel.kind },
     range: { from, to },
