@@ -98,8 +98,16 @@ export type TMessageRow = {
   last_reply_at: Date | null;
 };
 
+/**
+ * Whether a message is pinned now: its latest pin or unpin event decides
+ * (an unpin after a pin clears it); without events, what the source said.
+ */
+const PINNED_NOW = (m: string) => `COALESCE((SELECT pe.kind = 'pin' FROM channel_event pe
+    WHERE pe.channel_id = ${m}.channel_id AND pe.value = ${m}.ts AND pe.kind IN ('pin', 'unpin')
+    ORDER BY pe.occurred_at DESC, pe.ts DESC LIMIT 1), ${m}.pinned)`;
+
 const MESSAGE_COLUMNS = `m.id, m.ts, m.thread_ts, m.bot_id, m.username, m.subtype, m.text, m.search_text, m.posted_at,
-  m.edited_ts, m.edited_at, m.deleted, m.deleted_at, m.pinned,
+  m.edited_ts, m.edited_at, m.deleted, m.deleted_at, ${PINNED_NOW("m")} AS pinned,
   ${PERSON_NAME("p")} AS author_name, p.external_id AS author_external_id, p.is_bot AS author_is_bot,
   COALESCE(rc.reply_count, 0) AS reply_count, rc.last_reply_at`;
 
@@ -223,4 +231,47 @@ export async function selectLatestVersionTexts(db: TDb, messageIds: number[]): P
 export async function selectChannelWorkspaceId(db: TDb, channelId: number): Promise<number | null> {
   const r = await db.query<{ workspace_id: number }>("SELECT workspace_id FROM channel WHERE id = $1", [channelId]);
   return r.rows[0]?.workspace_id ?? null;
+}
+
+/** The messages pinned in a channel now (latest pin/unpin event wins), newest first. */
+export async function selectPinnedMessages(db: TDb, channelId: number, limit: number): Promise<TMessageRow[]> {
+  const r = await db.query<TMessageRow>(
+    `SELECT ${MESSAGE_COLUMNS}
+     FROM message m ${REPLIES_JOIN}
+     WHERE m.id IN (
+       SELECT m2.id FROM message m2 WHERE m2.channel_id = $1 AND m2.pinned
+       UNION
+       SELECT m3.id FROM channel_event e JOIN message m3 ON m3.channel_id = e.channel_id AND m3.ts = e.value
+       WHERE e.channel_id = $1 AND e.kind = 'pin')
+       AND NOT m.deleted AND ${PINNED_NOW("m")}
+     ORDER BY m.posted_at DESC, m.ts DESC
+     LIMIT $2`,
+    [channelId, limit],
+  );
+  return r.rows;
+}
+
+/** The messages of a channel with the most reactions (ties: newest first). */
+export async function selectMostReactedMessages(db: TDb, channelId: number, limit: number): Promise<TMessageRow[]> {
+  const r = await db.query<TMessageRow>(
+    `WITH top AS (
+       SELECT x.message_id, count(*) AS n FROM reaction x JOIN message mm ON mm.id = x.message_id
+       WHERE mm.channel_id = $1 AND NOT mm.deleted
+       GROUP BY x.message_id ORDER BY n DESC, max(mm.posted_at) DESC LIMIT $2)
+     SELECT ${MESSAGE_COLUMNS}
+     FROM top JOIN message m ON m.id = top.message_id ${REPLIES_JOIN}
+     ORDER BY top.n DESC, m.posted_at DESC`,
+    [channelId, limit],
+  );
+  return r.rows;
+}
+
+/** The names of a channel's current members (`membersSql` from lib/access lists their person ids), sorted. */
+export async function selectCurrentMemberNames(db: TDb, channelId: number, membersSql: string, limit: number): Promise<string[]> {
+  const r = await db.query<{ name: string }>(
+    `SELECT ${PERSON_NAME("p")} AS name FROM channel c JOIN person p ON p.id IN (${membersSql})
+     WHERE c.id = $1 ORDER BY 1 LIMIT $2`,
+    [channelId, limit],
+  );
+  return r.rows.map((x) => x.name);
 }

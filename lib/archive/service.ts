@@ -3,6 +3,8 @@ import { AppError } from "@/lib/errors";
 import { canSeeDeletedContent } from "@/lib/access/policy";
 import { authorizeChannelRead, canReadChannel, currentMemberIdsSql, readableChannelsSql } from "@/lib/access/service";
 import type { TViewer } from "@/lib/access/types";
+import { findActiveRedactions, overlayMessageText } from "@/lib/compliance/message-overlay";
+import { hasSecrets } from "@/lib/compliance/secrets";
 import { findEmoji } from "./emoji";
 import { findDayBounds } from "./format-time";
 import { findMentionedChannelIds, findMentionedUserIds, parseSlackText, type TRenderContext } from "./render-text";
@@ -10,9 +12,12 @@ import {
   selectChannelDays,
   selectChannelSummaries,
   selectChannelWorkspaceId,
+  selectCurrentMemberNames,
   selectFiles,
   selectLatestVersionTexts,
+  selectMostReactedMessages,
   selectPersonNames,
+  selectPinnedMessages,
   selectReactions,
   selectReadableChannelsByExternalId,
   selectThreadMessages,
@@ -20,7 +25,7 @@ import {
   type TChannelRow,
   type TMessageRow,
 } from "./repository";
-import type { TChannelDay, TChannelSummary, TFileView, TMessageView, TReactionView, TThreadView } from "./types";
+import type { TChannelDay, TChannelHighlights, TChannelSummary, TFileView, TMessageView, TReactionView, TThreadView } from "./types";
 
 /**
  * Browsing the archive: the channel directory, a channel's days, its
@@ -129,12 +134,15 @@ async function buildMessageViews(db: TDb, viewer: TViewer, workspaceId: number, 
   const seeDeleted = canSeeDeletedContent(viewer.role);
   const visible = rows.filter((r) => !r.deleted || seeDeleted);
   const ids = visible.map((r) => r.id);
-  const [versions, reactions, files] = await Promise.all([
+  const [versions, reactions, files, redactions] = await Promise.all([
     seeDeleted ? selectLatestVersionTexts(db, visible.filter((r) => r.deleted).map((r) => r.id)) : Promise.resolve(new Map<number, string>()),
     selectReactions(db, workspaceId, ids),
     selectFiles(db, ids),
+    findActiveRedactions(db, ids),
   ]);
-  const texts = new Map(visible.map((r) => [r.id, displayText(r, versions)]));
+  // Secrets are masked and redactions shown before anything is rendered.
+  const rawTexts = new Map(visible.map((r) => [r.id, displayText(r, versions)]));
+  const texts = new Map([...rawTexts].map(([id, t]) => [id, overlayMessageText(t, redactions.get(Number(id)))]));
   const ctx = await buildRenderContext(db, viewer, workspaceId, [...texts.values()]);
 
   const reactionsBy = new Map<number, TReactionView[]>();
@@ -160,6 +168,7 @@ async function buildMessageViews(db: TDb, viewer: TViewer, workspaceId: number, 
 
   return rows.map((r) => {
     const hidden = r.deleted && !seeDeleted;
+    const redaction = redactions.get(Number(r.id));
     const isBot = isBotRow(r);
     const name = (r.subtype === "bot_message" && r.username) || r.author_name || r.username || r.bot_id || "unknown";
     return {
@@ -172,6 +181,8 @@ async function buildMessageViews(db: TDb, viewer: TViewer, workspaceId: number, 
       body: hidden ? [] : parseSlackText(texts.get(r.id) ?? "", ctx),
       isDeleted: r.deleted,
       isContentHidden: hidden,
+      hasMaskedSecrets: !hidden && !redaction && hasSecrets(rawTexts.get(r.id) ?? ""),
+      redaction: hidden || !redaction ? null : { reason: redaction.reason },
       isEdited: r.edited_ts !== null,
       editedAt: r.edited_at ? r.edited_at.toISOString() : null,
       isPinned: r.pinned,
@@ -179,7 +190,7 @@ async function buildMessageViews(db: TDb, viewer: TViewer, workspaceId: number, 
       replyCount: r.reply_count,
       lastReplyAt: r.last_reply_at ? r.last_reply_at.toISOString() : null,
       reactions: hidden ? [] : (reactionsBy.get(r.id) ?? []),
-      files: hidden ? [] : (filesBy.get(r.id) ?? []),
+      files: hidden || redaction ? [] : (filesBy.get(r.id) ?? []),
     };
   });
 }
@@ -223,4 +234,52 @@ export async function findThread(db: TDb, viewer: TViewer, channelId: number, th
   const views = await buildMessageViews(db, viewer, workspaceId, rows);
   const root = views[0]?.ts === threadTs ? views[0] : null;
   return { threadTs, root, replies: root ? views.slice(1) : views };
+}
+
+/** How many pinned, most-reacted messages and member names a channel page shows. */
+export const HIGHLIGHT_LIMITS = { pinned: 20, mostReacted: 5, members: 200 } as const;
+
+/**
+ * What a newcomer looks at first in a channel: what is pinned now, the
+ * messages with the most reactions, who is in it, and its activity month by
+ * month. Throws AppError not_found when the viewer may not read the channel.
+ */
+export async function findChannelHighlights(db: TDb, viewer: TViewer, channelId: number): Promise<TChannelHighlights> {
+  const workspaceId = await authorize(db, viewer, channelId, { highlights: true });
+  const [pinned, mostReacted, members, days] = await Promise.all([
+    selectPinnedMessages(db, channelId, HIGHLIGHT_LIMITS.pinned),
+    selectMostReactedMessages(db, channelId, HIGHLIGHT_LIMITS.mostReacted),
+    selectCurrentMemberNames(db, channelId, currentMemberIdsSql("c"), HIGHLIGHT_LIMITS.members),
+    selectChannelDays(db, channelId),
+  ]);
+  const [pinnedViews, reactedViews] = await Promise.all([
+    buildMessageViews(db, viewer, workspaceId, pinned),
+    buildMessageViews(db, viewer, workspaceId, mostReacted),
+  ]);
+  const months = new Map<string, number>();
+  for (const d of days) months.set(d.day.slice(0, 7), (months.get(d.day.slice(0, 7)) ?? 0) + d.message_count);
+  return {
+    pinned: pinnedViews,
+    mostReacted: reactedViews,
+    memberNames: members,
+    activityByMonth: fillMonths([...months].map(([month, messageCount]) => ({ month, messageCount }))),
+  };
+}
+
+/** Months from the first to the last, with the empty ones in between as zero. */
+function fillMonths(list: { month: string; messageCount: number }[]): { month: string; messageCount: number }[] {
+  if (list.length === 0) return [];
+  const have = new Map(list.map((x) => [x.month, x.messageCount]));
+  const sorted = [...have.keys()].sort();
+  const out: { month: string; messageCount: number }[] = [];
+  let [y, m] = sorted[0]!.split("-").map(Number) as [number, number];
+  const last = sorted.at(-1)!;
+  for (let guard = 0; guard < 1200; guard++) {
+    const key = `${y}-${String(m).padStart(2, "0")}`;
+    out.push({ month: key, messageCount: have.get(key) ?? 0 });
+    if (key === last) break;
+    m++;
+    if (m > 12) [y, m] = [y + 1, 1];
+  }
+  return out;
 }

@@ -70,6 +70,10 @@ export type TMessageView = {
   isDeleted: boolean;
   /** Deleted and this viewer may not see what it said. */
   isContentHidden: boolean;
+  /** The text holds secrets, shown masked (auditors and admins may ask for the raw text). */
+  hasMaskedSecrets: boolean;
+  /** An admin redacted it: the body shows `[redacted: reason]`. */
+  redaction: { reason: string } | null;
   isEdited: boolean;
   /** ISO-8601 */
   editedAt: string | null;
@@ -89,4 +93,12 @@ export type TThreadView = {
   threadTs: string;
   root: TMessageView | null;
   replies: TMessageView[];
+};
+
+/** A channel's highlights for newcomers: pinned now, most reacted, members, activity by month. */
+export type TChannelHighlights = {
+  pinned: TMessageView[];
+  mostReacted: TMessageView[];
+  memberNames: string[];
+  activityByMonth: { month: string; messageCount: number }[];
 };

@@ -135,6 +135,16 @@ describe("browsing the archive", () => {
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, "channel-earlier-day.png"), fullPage: true });
   });
 
+  it("shows the most reacted messages and the members of the channel", async () => {
+    const reacted = page.getByTestId("most-reacted");
+    await reacted.getByText("Most reacted").click();
+    await reacted.getByText("Sounds good").waitFor();
+    assert.match((await reacted.getByRole("list", { name: "Reactions" }).first().textContent()) ?? "", /🎉2👀1/);
+    const members = page.getByTestId("channel-members");
+    await members.getByText(/^Members \(4\)$/).click();
+    assert.match((await members.textContent()) ?? "", /Alice Anders, Bob Brown, Carol Chen, Deploy Bot/);
+  });
+
   it("opens a thread permalink on the thread's day", async () => {
     await page.goto(url(`/channels/${s.channels.general}?thread=${s.threadTs}`));
     await page.getByTestId("thread").getByText("Reply two").waitFor();

@@ -6,6 +6,7 @@ import { after, before, describe, it } from "node:test";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { createUser } from "../../lib/auth/users";
 import { DEMO_ADMIN_PERSON_ID, writeDemoExport } from "../../lib/demo/demo-workspace";
+import { detectChatRuns } from "../../lib/executions/service";
 import { resolveAdapter } from "../../lib/ingest/adapters/registry";
 import { runIngest } from "../../lib/ingest/run";
 import { createTestDatabase, type TTestDatabase } from "../helpers/db";
@@ -32,6 +33,8 @@ before(async () => {
   await writeDemoExport(dir);
   const input = { location: dir };
   await runIngest({ adapter: await resolveAdapter(input), input, pool: t.pool });
+  // Command runs echoed in chat become execution records (`backscroll executions detect`).
+  await detectChatRuns(t.pool);
   await createUser(t.pool, { email: "alice@example.com", role: "member", password: PASSWORD, personExternalId: DEMO_ADMIN_PERSON_ID });
   web = await startWebServer({ databaseUrl: t.url });
   browser = await chromium.launch({
@@ -78,6 +81,22 @@ describe("incident journey", () => {
     await page.waitForLoadState("load");
     await page.goto(url(`${here}?key=1`));
     assert.equal(await page.locator('[data-testid="timeline-event"][data-key="1"]').count(), before + 1);
+  });
+
+  it("opens a command run from its timeline event, and hands over command in the edit form", async () => {
+    const here = new URL(page.url()).pathname;
+    await page.locator('[data-testid="timeline-event"][data-kind="execution"]').first().locator("a.timestamp").click();
+    await page.getByTestId("execution-command").waitFor();
+    assert.match(new URL(page.url()).pathname, /^\/executions\/\d+$/);
+    assert.match((await page.getByTestId("execution-status").textContent()) ?? "", /succeeded|failed/);
+    await page.goto(url(here));
+    await page.getByText("Edit incident").click();
+    await page.getByTestId("edit-people").getByLabel("Commander").selectOption("U0DEMOBORIS");
+    await page.getByLabel(/^Reason/).fill("handover at shift change");
+    await page.getByTestId("edit-incident").getByRole("button", { name: "Save" }).click();
+    await page.waitForLoadState("load");
+    assert.match((await page.getByTestId("people").locator('li[data-role="commander"]').textContent()) ?? "", /^boris/i);
+    assert.equal(await page.getByTestId("people").locator('li[data-role="commander"]').count(), 1);
   });
 
   it("generates the postmortem, previews an edit and keeps it as a version", async () => {

@@ -5,6 +5,7 @@ import { toPlainText } from "../../lib/archive/render-text";
 import {
   findChannelDays,
   findChannelForViewer,
+  findChannelHighlights,
   findMessagesOnDay,
   findThread,
   listChannelsForViewer,
@@ -145,5 +146,63 @@ describe("findThread", () => {
   it("answers not found for unknown threads and unreadable channels", async () => {
     await isNotFound(findThread(t.pool, alice, s.channels.general, "1.000000"));
     await isNotFound(findThread(t.pool, alice, s.channels.secret, s.threadTs));
+  });
+});
+
+describe("findChannelHighlights", () => {
+  const pinEvent = (channelId: number, ts: string, kind: "pin" | "unpin", at: string, itemTs: string) =>
+    t.pool.query(
+      `INSERT INTO channel_event (channel_id, ts, kind, subtype, actor, value, text, occurred_at, source, raw_sha256)
+       VALUES ($1, $2, $3, $4, 'U0ALICE', $5, '', $6, 'test', 'x')`,
+      [channelId, ts, kind, kind === "pin" ? "pinned_item" : "unpinned_item", itemTs, at],
+    );
+  const messageTs = async (text: string) =>
+    (await t.pool.query<{ ts: string }>("SELECT ts FROM message WHERE channel_id = $1 AND text LIKE $2", [s.channels.general, `${text}%`])).rows[0]!.ts;
+
+  it("shows what is pinned now: an unpin after a pin clears it, a later pin brings it back", async () => {
+    const morning = await messageTs("Good morning");
+    const rollout = await messageTs("Rollout complete");
+    await t.pool.query("UPDATE message SET pinned = true WHERE channel_id = $1 AND ts = $2", [s.channels.general, morning]);
+    await pinEvent(s.channels.general, "1709640000.000100", "pin", "2024-03-05T12:00:00Z", rollout);
+    let h = await findChannelHighlights(t.pool, alice, s.channels.general);
+    assert.deepEqual(h.pinned.map((m) => m.ts), [rollout, morning], "newest first");
+    await pinEvent(s.channels.general, "1709643600.000100", "unpin", "2024-03-05T13:00:00Z", morning);
+    h = await findChannelHighlights(t.pool, alice, s.channels.general);
+    assert.deepEqual(h.pinned.map((m) => m.ts), [rollout]);
+    const day = await findMessagesOnDay(t.pool, alice, s.channels.general, s.days.first);
+    assert.equal(day.find((m) => m.ts === morning)!.isPinned, false, "the day view agrees");
+    await pinEvent(s.channels.general, "1709647200.000100", "pin", "2024-03-05T14:00:00Z", morning);
+    h = await findChannelHighlights(t.pool, alice, s.channels.general);
+    assert.deepEqual(h.pinned.map((m) => m.ts).sort(), [morning, rollout].sort());
+  });
+
+  it("ranks messages by reactions, lists current members and fills empty months", async () => {
+    const h = await findChannelHighlights(t.pool, alice, s.channels.general);
+    const counts = (
+      await t.pool.query<{ ts: string; n: number }>(
+        `SELECT m.ts, count(*)::int AS n FROM reaction x JOIN message m ON m.id = x.message_id
+         WHERE m.channel_id = $1 AND NOT m.deleted GROUP BY m.ts ORDER BY n DESC, m.ts DESC`,
+        [s.channels.general],
+      )
+    ).rows;
+    assert.ok(counts.length > 0);
+    assert.deepEqual(h.mostReacted.map((m) => m.ts), counts.slice(0, 5).map((c) => c.ts));
+    assert.equal(h.mostReacted[0]!.reactions.reduce((n, r) => n + r.count, 0), counts[0]!.n);
+    assert.deepEqual(h.memberNames, ["Alice Anders", "Bob Brown", "Carol Chen", "Deploy Bot"]);
+    assert.deepEqual(h.activityByMonth, [{ month: "2024-03", messageCount: h.activityByMonth[0]!.messageCount }]);
+    await t.pool.query(
+      `INSERT INTO message (channel_id, ts, text, search_text, posted_at, text_ts, text_sha256, source, raw_sha256)
+       VALUES ($1, '1717200000.000100', 'June hello', '', '2024-06-01T00:00:00Z', '1717200000.000100', 'x', 'test', 'x')`,
+      [s.channels.general],
+    );
+    const later = await findChannelHighlights(t.pool, alice, s.channels.general);
+    assert.deepEqual(later.activityByMonth.map((x) => x.month), ["2024-03", "2024-04", "2024-05", "2024-06"]);
+    assert.deepEqual(later.activityByMonth.slice(1).map((x) => x.messageCount), [0, 0, 1]);
+  });
+
+  it("is not found for channels the viewer may not read", async () => {
+    await isNotFound(findChannelHighlights(t.pool, alice, s.channels.secret));
+    const h = await findChannelHighlights(t.pool, auditor, s.channels.secret);
+    assert.deepEqual(h.memberNames.length, 2);
   });
 });

@@ -4,7 +4,8 @@ import { getPool } from "@/lib/db";
 import { listIncidents, syncDetectedIncidents } from "@/lib/incidents/service";
 import { formatDurationMs } from "@/lib/timelines/time";
 import { requireViewer } from "@/app/_lib/session";
-import { Sparkline, Time } from "./_components";
+import { Sparkline } from "@/app/_components/sparkline";
+import { Time } from "./_components";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Incidents" };

@@ -4,11 +4,13 @@ import { notFound } from "next/navigation";
 import { getPool } from "@/lib/db";
 import { isAppError } from "@/lib/errors";
 import { formatDayLabel, isValidDay } from "@/lib/archive/format-time";
-import { buildChannelPath, findChannelDays, findMessagesOnDay, findThread } from "@/lib/archive/service";
+import { buildChannelPath, findChannelDays, findChannelHighlights, findMessagesOnDay, findThread } from "@/lib/archive/service";
 import type { TChannelDay, TThreadView } from "@/lib/archive/types";
 import { MessageItem } from "@/app/_components/message-item";
+import { Sparkline } from "@/app/_components/sparkline";
 import { formatChannelTitle, loadChannel } from "@/app/_lib/channel";
 import { requireViewer } from "@/app/_lib/session";
+import { canRedactMessages, canViewRawText } from "@/lib/access/policy";
 
 export const dynamic = "force-dynamic";
 
@@ -49,7 +51,12 @@ export async function generateMetadata({ params }: TProps): Promise<Metadata> {
  * Channels the viewer may not read are "not found".
  */
 export default async function ChannelPage({ params, searchParams }: TProps) {
-  const { viewer } = await requireViewer();
+  const { user, viewer } = await requireViewer();
+  // Raw-text and redaction controls (the API routes check again).
+  const actions =
+    canViewRawText(viewer.role) || canRedactMessages(viewer.role)
+      ? { canViewRaw: canViewRawText(viewer.role), canRedact: canRedactMessages(viewer.role), csrfToken: user.csrfToken }
+      : null;
   const { channelId: rawId } = await params;
   const query = await searchParams;
   const channel = await loadChannel(rawId);
@@ -72,7 +79,11 @@ export default async function ChannelPage({ params, searchParams }: TProps) {
   const requested = one(query.day);
   const day =
     requested && isValidDay(requested) ? requested : (thread?.root?.postedAt.slice(0, 10) ?? days.at(-1)?.day ?? null);
-  const messages = day ? await findMessagesOnDay(db, viewer, channelId, day) : [];
+  const [messages, highlights] = await Promise.all([day ? findMessagesOnDay(db, viewer, channelId, day) : [], findChannelHighlights(db, viewer, channelId)]);
+  const messageHref = (m: { ts: string; threadTs: string | null; postedAt: string }) => {
+    const isReply = m.threadTs !== null && m.threadTs !== m.ts;
+    return `${dayHref(channelId, m.postedAt.slice(0, 10), isReply ? m.threadTs! : undefined)}#m-${m.ts}`;
+  };
   const { prev, next } = day ? findNeighbours(days, day) : { prev: null, next: null };
   const kindLabel = { public: "Public channel", private: "Private channel", dm: "Direct message", mpdm: "Group message" }[channel.kind];
   const title = formatChannelTitle(channel);
@@ -92,6 +103,41 @@ export default async function ChannelPage({ params, searchParams }: TProps) {
           <p className="muted small">
             {channel.messageCount.toLocaleString("en-US")} messages · {channel.memberCount} members · {days.length} days with messages · {channel.workspaceName}
           </p>
+          {highlights.activityByMonth.length > 1 && (
+            <p className="small muted" data-testid="channel-activity">
+              <Sparkline
+                values={highlights.activityByMonth.map((x) => x.messageCount)}
+                width={Math.min(360, highlights.activityByMonth.length * 12)}
+                height={28}
+                label={`messages per month, ${highlights.activityByMonth[0]!.month} to ${highlights.activityByMonth.at(-1)!.month}`}
+              />{" "}
+              {highlights.activityByMonth[0]!.month} – {highlights.activityByMonth.at(-1)!.month}
+            </p>
+          )}
+          <div className="channel-highlights">
+            {highlights.pinned.length > 0 && (
+              <details data-testid="pinned-messages">
+                <summary>Pinned ({highlights.pinned.length})</summary>
+                {highlights.pinned.map((m) => (
+                  <MessageItem key={m.id} message={m} permalink={messageHref(m)} threadHref={null} />
+                ))}
+              </details>
+            )}
+            {highlights.mostReacted.length > 0 && (
+              <details data-testid="most-reacted">
+                <summary>Most reacted</summary>
+                {highlights.mostReacted.map((m) => (
+                  <MessageItem key={m.id} message={m} permalink={messageHref(m)} threadHref={null} />
+                ))}
+              </details>
+            )}
+            {highlights.memberNames.length > 0 && (
+              <details data-testid="channel-members">
+                <summary>Members ({channel.memberCount})</summary>
+                <p className="small">{highlights.memberNames.join(", ")}{channel.memberCount > highlights.memberNames.length ? " …" : ""}</p>
+              </details>
+            )}
+          </div>
         </header>
 
         {day ? (
@@ -147,6 +193,7 @@ export default async function ChannelPage({ params, searchParams }: TProps) {
                 permalink={`${dayHref(channelId, day!)}#m-${m.ts}`}
                 threadHref={`${dayHref(channelId, day!, m.ts)}#thread`}
                 isSelected={m.ts === threadTs || m.ts === one(query.at)}
+                actions={actions}
               />
             ))}
           </div>
@@ -170,6 +217,7 @@ export default async function ChannelPage({ params, searchParams }: TProps) {
                   message={thread.root}
                   permalink={`${dayHref(channelId, threadDay ?? thread.root.postedAt.slice(0, 10), thread.threadTs)}#m-${thread.root.ts}`}
                   threadHref={null}
+                  actions={actions}
                 />
               ) : (
                 <p className="muted small">The first message of this thread is not in the archive.</p>
@@ -184,6 +232,7 @@ export default async function ChannelPage({ params, searchParams }: TProps) {
                     message={m}
                     permalink={`${dayHref(channelId, threadDay ?? m.postedAt.slice(0, 10), thread!.threadTs)}#m-${m.ts}`}
                     threadHref={null}
+                    actions={actions}
                   />
                 ))}
               </div>

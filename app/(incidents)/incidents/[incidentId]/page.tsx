@@ -8,7 +8,8 @@ import { TIME_FIELDS } from "@/lib/incidents/derive";
 import { formatDateTimeIn, formatDayIn, formatDurationMs, isValidTimeZone } from "@/lib/timelines/time";
 import type { TTimelineEvent } from "@/lib/timelines/types";
 import { requireViewer } from "@/app/_lib/session";
-import { Sparkline, Time } from "../_components";
+import { Sparkline } from "@/app/_components/sparkline";
+import { Time } from "../_components";
 
 export const dynamic = "force-dynamic";
 
@@ -143,9 +144,9 @@ export default async function IncidentPage({ params, searchParams }: TProps) {
         </div>
         <div>
           <h2>People</h2>
-          <ul>
+          <ul data-testid="people">
             {incident.participants.map((p) => (
-              <li key={p.person}>
+              <li key={p.person} data-role={p.role}>
                 {p.name} <span className="muted small">{p.role}</span>
               </li>
             ))}
