@@ -8,6 +8,9 @@ import copyStreams from "pg-copy-streams";
 import { acquireEmbeddedPostgres } from "../lib/database/embedded";
 import { migrate } from "../lib/database/migrate";
 import { generateSlackExport } from "../lib/demo/generate-slack-export";
+import { benchRelevance, benchSearch } from "./search";
+import { benchTimeline } from "./timeline";
+import { benchEvents, benchExecutions } from "./events";
 
 /**
  * `npm run bench -- [--scale N] [--only import] [--json]`
@@ -16,6 +19,9 @@ import { generateSlackExport } from "../lib/demo/generate-slack-export";
  * - import: a generated Slack export of N entries (default 1,000,000) through
  *   `backscroll import`, against a raw COPY of the same message rows into a
  *   table with the same indexes, in the same run.
+ * - search: 200 mixed queries through the search service, sort=relevance and
+ *   newest, facets, index vs table size (bench/search.ts).
+ * - relevance: recall@10 and MRR of the real-data relevance check (bench/search.ts).
  * Runs against DATABASE_URL when set, else an embedded server under bench/out.
  */
 
@@ -32,7 +38,7 @@ const { values } = parseArgs({
 });
 const scale = Number(values.scale);
 if (!Number.isInteger(scale) || scale < 1) throw new Error("--scale must be a positive integer");
-const only = new Set(values.only ?? []);
+const only = new Set((values.only ?? []).flatMap((o) => o.split(",")).map((o) => o.trim()).filter(Boolean));
 const wants = (part: string) => only.size === 0 || only.has(part);
 const log = (s: string) => process.stderr.write(s + "\n");
 
@@ -169,7 +175,7 @@ async function benchExport(adminUrl: string, imported: boolean): Promise<Record<
   const raw = await rawCopyOutRate(url);
   const env = { ...process.env, DATABASE_URL: url, LOG_LEVEL: "warn" };
   const out: Record<string, unknown> = { rawCopyPerSec: Math.round(raw) };
-  for (const format of ["jsonl", "csv"]) {
+  for (const format of ["jsonl", "csv", "eml"]) {
     log(`export ${format}…`);
     const dir = path.join(OUT, "exports");
     fs.rmSync(dir, { recursive: true, force: true });
@@ -194,6 +200,14 @@ async function main(): Promise<void> {
   try {
     if (wants("import")) result.import = await benchImport(adminUrl);
     if (wants("export")) result.export = await benchExport(adminUrl, wants("import"));
+    if (wants("search")) {
+      const importedUrl = wants("import") ? Object.assign(new URL(adminUrl), { pathname: "/bench_import" }).toString() : null;
+      result.search = await benchSearch({ adminUrl, scale, seed: Number(values.seed), outDir: OUT, importedUrl, runCli, freshDatabase, log });
+    }
+    if (wants("relevance")) result.relevance = await benchRelevance({ adminUrl, freshDatabase, log });
+    if (wants("timeline")) result.timeline = await benchTimeline(adminUrl, freshDatabase, { outDir: OUT, log });
+    if (wants("events")) result.events = await benchEvents(adminUrl, freshDatabase, { log });
+    if (wants("executions")) result.executions = await benchExecutions(adminUrl, freshDatabase, { log });
   } finally {
     await release?.();
   }

@@ -20,10 +20,12 @@ import { INCIDENT_COMMANDS } from "./incident-commands";
 import { EXECUTION_COMMANDS } from "./execution-commands";
 import { detectChatRuns } from "../../lib/executions/service";
 import { COMPLIANCE_COMMANDS } from "./compliance-commands";
+import { RETENTION_COMMANDS } from "./retention-commands";
+import { SECRET_COMMANDS } from "./secret-commands";
 
 /** Every CLI command: the core ones here, each domain's in its own file. */
 export function allCommands(): TCommand[] {
-  return [...CORE_COMMANDS, ...SEARCH_COMMANDS, ...SOURCE_COMMANDS, ...EXECUTION_COMMANDS, ...INCIDENT_COMMANDS, ...COMPLIANCE_COMMANDS];
+  return [...CORE_COMMANDS, ...SEARCH_COMMANDS, ...SOURCE_COMMANDS, ...EXECUTION_COMMANDS, ...INCIDENT_COMMANDS, ...COMPLIANCE_COMMANDS, ...SECRET_COMMANDS, ...RETENTION_COMMANDS];
 }
 
 export interface TCommandOption {
