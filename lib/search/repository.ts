@@ -108,6 +108,33 @@ export async function rebuildVocabulary(client: pg.ClientBase): Promise<number> 
   return r.rowCount ?? 0;
 }
 
+/** A page of messages' search text in id order after `afterId` (for recomputing their operations tokens). */
+export async function selectSearchTextPage(db: TDb, afterId: number, limit: number): Promise<{ id: number; search_text: string; search_tokens: string | null }[]> {
+  const r = await db.query<{ id: number; search_text: string; search_tokens: string | null }>(
+    "SELECT id, search_text, search_tokens FROM message WHERE id > $1 ORDER BY id LIMIT $2",
+    [afterId, limit],
+  );
+  return r.rows;
+}
+
+/** Store recomputed operations tokens (only the given rows; the text itself is untouched). */
+export async function updateSearchTokens(db: TDb, rows: { id: number; tokens: string }[]): Promise<number> {
+  if (rows.length === 0) return 0;
+  const r = await db.query(
+    `UPDATE message m SET search_tokens = x.tokens
+       FROM unnest($1::bigint[], $2::text[]) AS x(id, tokens)
+      WHERE m.id = x.id AND m.search_tokens IS DISTINCT FROM x.tokens`,
+    [rows.map((x) => x.id), rows.map((x) => x.tokens)],
+  );
+  return r.rowCount ?? 0;
+}
+
+/** The number of archived messages (progress totals). */
+export async function countMessages(db: TDb): Promise<number> {
+  const r = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM message");
+  return r.rows[0]!.n;
+}
+
 /** The latest outbox id (to start a consumer from "now" after a full rebuild). */
 export async function selectLatestOutboxId(db: TDb): Promise<number> {
   const r = await db.query<{ id: number | null }>("SELECT max(id) AS id FROM search_outbox");

@@ -12,6 +12,7 @@ import { findActiveRedactions, overlayMessageText } from "../compliance/message-
 import { collectPositiveTerms } from "./query/ast";
 import { parseSearchQuery } from "./query/parse";
 import { postgresSearchBackend } from "./backends/postgres";
+import { extractOpsTokens } from "./ops-tokens";
 import {
   advanceOutboxCursor,
   insertVocabularyFor,
@@ -23,6 +24,9 @@ import {
   selectOutboxAfter,
   selectPersonSuggestions,
   type TSuggestion,
+  countMessages,
+  selectSearchTextPage,
+  updateSearchTokens,
 } from "./repository";
 import type pg from "pg";
 import { enqueueJob } from "../jobs/enqueue";
@@ -150,7 +154,11 @@ export async function drainSearchOutbox(db: TDb, opts: { maxEntries?: number } =
  * Rebuild every derived search structure from PostgreSQL: the vocabulary,
  * and the Meilisearch index when configured. `onProgress` gets done/total.
  */
-export async function rebuildSearchIndex(client: pg.PoolClient, onProgress?: (done: number, total: number | null) => void): Promise<{ words: number; documents: number | null }> {
+export async function rebuildSearchIndex(
+  client: pg.PoolClient,
+  onProgress?: (done: number, total: number | null) => void,
+): Promise<{ words: number; documents: number | null; tokensUpdated: number }> {
+  const tokensUpdated = await refreshSearchTokens(client, onProgress);
   const start = await selectLatestOutboxId(client);
   const words = await rebuildVocabulary(client);
   await advanceOutboxCursor(client, VOCABULARY, start);
@@ -159,5 +167,31 @@ export async function rebuildSearchIndex(client: pg.PoolClient, onProgress?: (do
     const { rebuildMeiliIndex } = await import("./backends/meilisearch");
     documents = await rebuildMeiliIndex(client, onProgress);
   } else onProgress?.(1, 1);
-  return { words, documents };
+  return { words, documents, tokensUpdated };
+}
+
+/**
+ * Recompute every message's operations tokens (hostnames, addresses, paths,
+ * versions…) from its stored search text with the current extractor, in
+ * pages, writing only rows whose tokens changed — so an archive imported
+ * before an extractor improvement finds what a fresh import would. The
+ * archived content itself (and with it the content digest chain) is untouched.
+ */
+export async function refreshSearchTokens(db: TDb, onProgress?: (done: number, total: number | null) => void): Promise<number> {
+  const total = await countMessages(db);
+  let after = 0;
+  let done = 0;
+  let updated = 0;
+  for (;;) {
+    const page = await selectSearchTextPage(db, after, 5000);
+    if (page.length === 0) break;
+    updated += await updateSearchTokens(
+      db,
+      page.map((r) => ({ id: r.id, tokens: extractOpsTokens(r.search_text).join(" ") })),
+    );
+    after = page[page.length - 1]!.id;
+    done += page.length;
+    onProgress?.(done, total);
+  }
+  return updated;
 }

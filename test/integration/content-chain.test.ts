@@ -152,6 +152,15 @@ test("re-importing the same export records nothing new and still verifies", asyn
   assert.equal(v.batches, batchesBefore);
 });
 
+test("reindexing search (which refreshes operations tokens) leaves the archived content verifiable", async () => {
+  await db.pool.query("UPDATE message SET search_tokens = NULL");
+  const r = await runCli(["reindex", "--json"], { DATABASE_URL: db.url, MEILI_HOST: undefined });
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok((JSON.parse(r.stdout) as { tokensUpdated: number }).tokensUpdated > 0);
+  const v = await verifyContentChain(db.pool);
+  assert.equal(v.ok, true, JSON.stringify(v.problems.slice(0, 5)));
+});
+
 test("an edit through ingest (message_changed) is recorded; the old head stays anchored", async () => {
   const old = (await verifyContentChain(db.pool)).head!;
   const m = await plainMessage(db, 3);

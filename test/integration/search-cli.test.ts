@@ -50,4 +50,17 @@ describe("backscroll search / reindex", () => {
     const typo = await runCli(["search", "failovr", "--json"], env());
     assert.equal((JSON.parse(typo.stdout) as { total: number }).total, 1, typo.stdout + typo.stderr);
   });
+
+  it("refreshes the operations tokens of messages stored without them", async () => {
+    // As an archive imported before the extractor knew hostnames would hold them.
+    await t.pool.query("UPDATE message SET search_tokens = NULL");
+    const r = await runCli(["reindex", "--json"], env());
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as { tokensUpdated: number };
+    assert.ok(out.tokensUpdated > 0);
+    const after = await runCli(["search", "api-gw-03", "--json"], env());
+    assert.equal((JSON.parse(after.stdout) as { total: number }).total, 2, after.stdout);
+    const again = JSON.parse((await runCli(["reindex", "--json"], env())).stdout) as { tokensUpdated: number };
+    assert.equal(again.tokensUpdated, 0, "nothing left to refresh");
+  });
 });

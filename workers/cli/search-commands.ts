@@ -60,7 +60,7 @@ export const SEARCH_COMMANDS: TCommand[] = [
   {
     name: "reindex",
     usage: "reindex [--json]",
-    summary: "Rebuild the search structures from PostgreSQL (vocabulary; the Meilisearch index when MEILI_HOST is set).",
+    summary: "Rebuild the search structures from PostgreSQL (operations tokens, vocabulary; the Meilisearch index when MEILI_HOST is set).",
     options: { json: { type: "boolean", help: "print JSON" } },
     async run({ opts }) {
       await prepareDatabase();
@@ -74,7 +74,11 @@ export const SEARCH_COMMANDS: TCommand[] = [
         await drainSearchOutbox(client);
         const seconds = (Date.now() - started) / 1000;
         if (opts.json) out(JSON.stringify({ backend: backend.name, ...r, seconds }));
-        else out(`Rebuilt ${backend.name} search: ${r.words} vocabulary words${r.documents === null ? "" : `, ${r.documents} documents`} in ${seconds.toFixed(1)} s.`);
+        else {
+          out(
+            `Rebuilt ${backend.name} search: ${r.tokensUpdated} messages' operations tokens refreshed, ${r.words} vocabulary words${r.documents === null ? "" : `, ${r.documents} documents`} in ${seconds.toFixed(1)} s.`,
+          );
+        }
       } finally {
         client.release();
       }
