@@ -16,8 +16,14 @@ import { FACET_SAMPLE, TOTAL_CAP, type TSearchBackend, type TSearchHit, type TSe
  * channels are part of every statement's WHERE clause.
  */
 
-/** Relevance is ranked among the newest this-many matches, which bounds its cost. */
-export const RELEVANCE_CANDIDATES = 20_000;
+/**
+ * A relevance search with at most this many matches ranks them all (found
+ * through the text index; they are its total too). With more, it ranks the
+ * newest RELEVANCE_CANDIDATES and its total is reported as "more than this".
+ */
+export const RELEVANCE_PROBE = 2_000;
+/** Relevance is ranked among the newest this-many matches of a common search, which bounds its cost. */
+export const RELEVANCE_CANDIDATES = 1_000;
 /**
  * A page of a text search sorted by date first takes up to this many matches in
  * whatever order the planner finds cheapest (for a rare word: the text index)
@@ -280,16 +286,18 @@ export const postgresSearchBackend: TSearchBackend = {
       const score = `(ts_rank_cd(m.search_tsv, ${rankq}, 1) * (0.4 + 0.6 / (1 + greatest(0, date_part('epoch', ${asOfP}::timestamptz - m.posted_at)) / 31557600.0)))::float8`;
       let after = "";
       if (cursor) after = `WHERE (s.score, s.id) < (${add(pageParams, Number(cursor.k))}::float8, ${add(pageParams, cursor.id)}::bigint)`;
-      // Candidates: every match when there are at most RELEVANCE_CANDIDATES (found through the
-      // text index and scored as they are read), else the newest RELEVANCE_CANDIDATES (in
-      // posted_at order). See ORDERED_PROBE. Only (id, score) is kept, never the tsvectors.
-      pageSql = `WITH probe AS MATERIALIZED (SELECT m.id, ${score} AS score FROM message m WHERE ${baseWhere} LIMIT ${RELEVANCE_CANDIDATES + 1}),
+      // Candidates: every match when there are at most RELEVANCE_PROBE (found through the text
+      // index), else the newest RELEVANCE_CANDIDATES — a search matching that many is dense
+      // enough that reading in posted_at order finds them quickly (see ORDERED_PROBE). Only the
+      // candidates are scored, once: ranking reads each one's tsvector, the dominant cost.
+      pageSql = `WITH probe AS MATERIALIZED (SELECT m.id FROM message m WHERE ${baseWhere} LIMIT ${RELEVANCE_PROBE + 1}),
         n AS MATERIALIZED (SELECT count(*) AS n FROM probe),
-        s AS MATERIALIZED (
-          SELECT p.id, p.score FROM probe p WHERE (SELECT n FROM n) <= ${RELEVANCE_CANDIDATES}
+        cand AS MATERIALIZED (
+          SELECT p.id FROM probe p WHERE (SELECT n FROM n) <= ${RELEVANCE_PROBE}
           UNION ALL
-          (SELECT m.id, ${score} AS score FROM message m WHERE (SELECT n FROM n) > ${RELEVANCE_CANDIDATES} AND ${baseWhere}
-           ORDER BY m.posted_at DESC, m.id DESC LIMIT ${RELEVANCE_CANDIDATES}))
+          (SELECT m.id FROM message m WHERE (SELECT n FROM n) > ${RELEVANCE_PROBE} AND ${baseWhere}
+           ORDER BY m.posted_at DESC, m.id DESC LIMIT ${RELEVANCE_CANDIDATES})),
+        s AS MATERIALIZED (SELECT m.id, ${score} AS score FROM cand c JOIN message m ON m.id = c.id)
         SELECT s.id, s.score::text AS k, (SELECT n FROM n)::int AS n FROM s ${after} ORDER BY s.score DESC, s.id DESC LIMIT ${limit + 1}`;
     } else {
       const dir = sort === "newest" ? "DESC" : "ASC";
@@ -327,9 +335,11 @@ export const postgresSearchBackend: TSearchBackend = {
     );
     const last = ids.at(-1);
     const n = total ? total.rows[0]!.n : (page.rows[0]?.n ?? 0);
+    // A relevance page's probe stops counting at RELEVANCE_PROBE: past it the total is a floor.
+    const cap = totalInPage && sort === "relevance" ? RELEVANCE_PROBE : TOTAL_CAP;
     return {
-      total: Math.min(n, TOTAL_CAP),
-      isTotalExact: n <= TOTAL_CAP,
+      total: Math.min(n, cap),
+      isTotalExact: n <= cap,
       hits,
       nextCursor: more && last ? encodeCursor({ s: sort, k: last.k, id: last.id, asOf }) : null,
       facets,
