@@ -2,7 +2,6 @@ import type pg from "pg";
 import { AppError, isAppError } from "../errors";
 import { withTransaction } from "../db";
 import { requestSearchIndexing } from "../search/service";
-import { enqueueJob } from "../jobs/enqueue";
 import { processSlackEventJob } from "../jobs/definitions/sources.process-slack-event";
 import type { NChannel, NChannelEvent, NMessage, NormalizedBatch, NPerson, NReactionChange } from "../ingest/adapter";
 import { addCounts, applyBatch, emptyCounts, type TBatchCounts } from "../ingest/load";
@@ -21,7 +20,7 @@ import {
   findMessageTexts,
   findSlackWorkspace,
   findStoredChannels,
-  insertEventReceipt,
+  insertEventReceiptWithJob,
   lockEventReceipt,
   lockPendingEventReceipts,
   markEventProcessed,
@@ -80,23 +79,25 @@ export async function receiveSlackEvent(
   if (env.type === "app_rate_limited") return { status: 200, body: { ok: true } };
   const cb = env as TEventCallback;
   const retryNum = req.retryNum && /^\d{1,3}$/.test(req.retryNum) ? Number(req.retryNum) : 0;
-  return withTransaction(async (tx) => {
-    const receiptId = await insertEventReceipt(tx, {
+  // One statement stores the receipt and queues its job (no NOTIFY: it would serialise every
+  // receipt's commit behind one lock; the worker polls every second).
+  const receiptId = await insertEventReceiptWithJob(
+    pool,
+    {
       eventId: cb.event_id,
       teamId: cb.team_id,
       eventType: cb.event.type,
       eventTime: cb.event_time ? new Date(cb.event_time * 1000) : null,
       retryNum,
       payload: cb,
-    });
-    if (receiptId === null) {
-      if (req.retryNum === null) return { status: 401, body: { error: "unauthenticated", message: "replayed event" } };
-      return { status: 200, body: { ok: true, duplicate: true } };
-    }
-    // No NOTIFY: it would serialise every receipt's commit behind one lock; the worker polls every second.
-    await enqueueJob(tx, processSlackEventJob, { receiptId }, { key: eventJobKey(cb.event_id), notify: false });
-    return { status: 200, body: { ok: true } };
-  }, pool);
+    },
+    { name: processSlackEventJob.name, key: eventJobKey(cb.event_id), maxAttempts: processSlackEventJob.retry.maxAttempts },
+  );
+  if (receiptId === null) {
+    if (req.retryNum === null) return { status: 401, body: { error: "unauthenticated", message: "replayed event" } };
+    return { status: 200, body: { ok: true, duplicate: true } };
+  }
+  return { status: 200, body: { ok: true } };
 }
 
 /** The job key of a receipt's archiving job (one job per event id). */

@@ -86,19 +86,31 @@ export async function disableSlackConnection(db: TDb, id: number, error: string)
 }
 
 /**
- * Records an Events API delivery. Returns the new receipt id, or null when
- * the event was already received (its retry count is bumped instead).
+ * Store a delivery and enqueue the job that archives it in ONE statement
+ * (one round trip, one commit: the acknowledgement Slack waits for is
+ * bounded by it). The job's payload is `{ receiptId }`. Returns the new
+ * receipt's id, or null when the event id was seen before (the retry is
+ * then counted on the existing receipt).
  */
-export async function insertEventReceipt(
+export async function insertEventReceiptWithJob(
   db: TDb,
   r: { eventId: string; teamId: string | null; eventType: string; eventTime: Date | null; retryNum: number; payload: unknown },
+  job: { name: string; key: string; maxAttempts: number },
 ): Promise<number | null> {
-  const ins = await db.query<{ id: number }>(
-    `INSERT INTO slack_event_receipt (event_id, team_id, event_type, event_time, retry_num, payload) VALUES ($1, $2, $3, $4, $5, $6)
-     ON CONFLICT (event_id) DO NOTHING RETURNING id`,
-    [r.eventId, r.teamId, r.eventType, r.eventTime, r.retryNum, JSON.stringify(r.payload)],
+  const ins = await db.query<{ id: number | null }>(
+    `WITH receipt AS (
+       INSERT INTO slack_event_receipt (event_id, team_id, event_type, event_time, retry_num, payload) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (event_id) DO NOTHING RETURNING id
+     ), queued AS (
+       INSERT INTO job (name, key, payload, run_at, max_attempts)
+       SELECT $7, $8, jsonb_build_object('receiptId', receipt.id), now(), $9 FROM receipt
+       ON CONFLICT (key) DO NOTHING RETURNING id
+     )
+     SELECT (SELECT id FROM receipt) AS id, (SELECT count(*) FROM queued) AS queued`,
+    [r.eventId, r.teamId, r.eventType, r.eventTime, r.retryNum, JSON.stringify(r.payload), job.name, job.key, job.maxAttempts],
   );
-  if (ins.rows[0]) return ins.rows[0].id;
+  const id = ins.rows[0]?.id ?? null;
+  if (id !== null) return id;
   await db.query("UPDATE slack_event_receipt SET retries_seen = retries_seen + 1, retry_num = greatest(retry_num, $2) WHERE event_id = $1", [r.eventId, r.retryNum]);
   return null;
 }
