@@ -2,7 +2,7 @@ import { getPool } from "@/lib/db";
 import { isAppError } from "@/lib/errors";
 import { listExports, requestExport } from "@/lib/export/jobs";
 import { errorResponse, findClientIp, redirectTo, wantsJson } from "@/app/_lib/http";
-import { requireMutatingUser, requireRouteUser } from "./_lib/request";
+import { requireMutatingUser, requireRouteUser } from "@/app/_lib/route-user";
 
 export const dynamic = "force-dynamic";
 

@@ -1,7 +1,7 @@
 import { getPool } from "@/lib/db";
 import { createIncident, listIncidents, syncDetectedIncidents } from "@/lib/incidents/service";
 import { errorResponse, redirectTo, wantsJson } from "@/app/_lib/http";
-import { readForm, requireMutatingUser, requireRouteUser } from "./_lib/request";
+import { readForm, requireMutatingUser, requireRouteUser } from "@/app/_lib/route-user";
 
 export const dynamic = "force-dynamic";
 

@@ -1,7 +1,7 @@
 import { getPool } from "@/lib/db";
 import { streamAuditLogCsv } from "@/lib/compliance/audit-log";
 import { errorResponse, findClientIp } from "@/app/_lib/http";
-import { requireRouteUser } from "@/app/api/exports/_lib/request";
+import { requireRouteUser } from "@/app/_lib/route-user";
 
 export const dynamic = "force-dynamic";
 

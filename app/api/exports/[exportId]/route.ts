@@ -1,7 +1,8 @@
 import { getPool } from "@/lib/db";
 import { cancelExport, findExport } from "@/lib/export/jobs";
 import { errorResponse, findClientIp, redirectTo, wantsJson } from "@/app/_lib/http";
-import { readExportId, requireMutatingUser, requireRouteUser } from "../_lib/request";
+import { readExportId } from "../_lib/request";
+import { requireMutatingUser, requireRouteUser } from "@/app/_lib/route-user";
 
 export const dynamic = "force-dynamic";
 type TCtx = { params: Promise<{ exportId: string }> };

@@ -1,25 +1,5 @@
 import "server-only";
-import { getPool } from "@/lib/db";
-import { AppError } from "@/lib/errors";
-import { getSessionUser, toViewer } from "@/lib/auth/sessions";
-import type { TViewer } from "@/lib/access/types";
-import type { TSessionUser } from "@/lib/auth/types";
 import { parseExportId } from "@/lib/export/jobs";
-import { assertCsrfSafe, readSessionToken } from "@/app/_lib/http";
-
-/** The signed-in user of a route request, or AppError `unauthenticated`. */
-export async function requireRouteUser(request: Request): Promise<{ user: TSessionUser; viewer: TViewer }> {
-  const user = await getSessionUser(getPool(), readSessionToken(request));
-  if (!user) throw new AppError("unauthenticated", "Sign in first.");
-  return { user, viewer: toViewer(user) };
-}
-
-/** Same, for state-changing requests: also checks origin and CSRF token. */
-export async function requireMutatingUser(request: Request): Promise<{ user: TSessionUser; viewer: TViewer }> {
-  const r = await requireRouteUser(request);
-  await assertCsrfSafe(request, r.user);
-  return r;
-}
 
 /** The `[exportId]` route parameter. */
 export async function readExportId(params: Promise<{ exportId: string }>): Promise<number> {

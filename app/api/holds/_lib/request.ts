@@ -1,24 +1,21 @@
 import "server-only";
-import { getPool } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import { getSessionUser } from "@/lib/auth/sessions";
 import type { TSessionUser } from "@/lib/auth/types";
 import type { TComplianceActor } from "@/lib/compliance/holds";
-import { assertCsrfSafe, findClientIp, readSessionToken } from "@/app/_lib/http";
+import { findClientIp } from "@/app/_lib/http";
+import { requireMutatingUser, requireRouteUser } from "@/app/_lib/route-user";
 
 /**
  * The signed-in user of a retention or hold route, allowed by `may`; for
  * state-changing requests (`mutating`) also the same origin and CSRF checks
- * as every other form route (app/_lib/http.ts).
+ * as every other form route.
  */
 export async function requireComplianceUser(
   request: Request,
   may: (role: string) => boolean,
   mutating: boolean,
 ): Promise<{ user: TSessionUser; actor: TComplianceActor }> {
-  const user = await getSessionUser(getPool(), readSessionToken(request));
-  if (!user) throw new AppError("unauthenticated", "Sign in first.");
-  if (mutating) await assertCsrfSafe(request, user);
+  const { user } = mutating ? await requireMutatingUser(request) : await requireRouteUser(request);
   if (!may(user.role)) throw new AppError("forbidden", "Not allowed for your role.");
   return { user, actor: { userId: user.userId, actor: user.email, ip: findClientIp(request) } };
 }

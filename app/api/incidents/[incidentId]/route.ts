@@ -2,7 +2,8 @@ import { getPool } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { findIncident, TIME_FIELDS_FOR_FORMS, updateIncident, type TUpdateIncident } from "@/lib/incidents/service";
 import { errorResponse, redirectTo } from "@/app/_lib/http";
-import { backTo, readForm, readIncidentId, requireMutatingUser, requireRouteUser } from "../_lib/request";
+import { readIncidentId } from "../_lib/request";
+import { backTo, readForm, requireMutatingUser, requireRouteUser } from "@/app/_lib/route-user";
 
 export const dynamic = "force-dynamic";
 type TCtx = { params: Promise<{ incidentId: string }> };

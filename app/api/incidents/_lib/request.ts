@@ -1,39 +1,7 @@
 import "server-only";
-import { getPool } from "@/lib/db";
-import { AppError } from "@/lib/errors";
-import { getSessionUser, toViewer } from "@/lib/auth/sessions";
-import type { TViewer } from "@/lib/access/types";
-import type { TSessionUser } from "@/lib/auth/types";
-import { assertCsrfSafe, readSessionToken } from "@/app/_lib/http";
 import { parseIncidentId } from "@/lib/incidents/service";
-
-/** The signed-in user of a route request, or AppError `unauthenticated`. */
-export async function requireRouteUser(request: Request): Promise<{ user: TSessionUser; viewer: TViewer }> {
-  const user = await getSessionUser(getPool(), readSessionToken(request));
-  if (!user) throw new AppError("unauthenticated", "Sign in first.");
-  return { user, viewer: toViewer(user) };
-}
-
-/** Same, for state-changing requests: also checks origin and CSRF token. */
-export async function requireMutatingUser(request: Request): Promise<{ user: TSessionUser; viewer: TViewer }> {
-  const r = await requireRouteUser(request);
-  await assertCsrfSafe(request, r.user);
-  return r;
-}
 
 /** The `[incidentId]` route parameter. */
 export async function readIncidentId(params: Promise<{ incidentId: string }>): Promise<number> {
   return parseIncidentId((await params).incidentId);
-}
-
-/** A form body as a plain object of strings. */
-export async function readForm(request: Request): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of (await request.formData()).entries()) if (typeof v === "string") out[k] = v;
-  return out;
-}
-
-/** A local path to send a form back to (never another site). */
-export function backTo(value: string | undefined, fallback: string): string {
-  return value && value.startsWith("/") && !value.startsWith("//") ? value : fallback;
 }

@@ -3,7 +3,8 @@ import { Readable } from "node:stream";
 import { getPool } from "@/lib/db";
 import { openExportDownload } from "@/lib/export/jobs";
 import { errorResponse, findClientIp } from "@/app/_lib/http";
-import { readExportId, requireRouteUser } from "../../_lib/request";
+import { readExportId } from "../../_lib/request";
+import { requireRouteUser } from "@/app/_lib/route-user";
 
 export const dynamic = "force-dynamic";
 type TCtx = { params: Promise<{ exportId: string }> };

@@ -1,7 +1,8 @@
 import { getPool } from "@/lib/db";
 import { markTimelineEvent, type TMark } from "@/lib/incidents/service";
 import { errorResponse, redirectTo, wantsJson } from "@/app/_lib/http";
-import { backTo, readForm, readIncidentId, requireMutatingUser } from "../../_lib/request";
+import { readIncidentId } from "../../_lib/request";
+import { backTo, readForm, requireMutatingUser } from "@/app/_lib/route-user";
 
 export const dynamic = "force-dynamic";
 type TCtx = { params: Promise<{ incidentId: string }> };

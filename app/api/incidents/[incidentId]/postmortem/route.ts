@@ -4,7 +4,8 @@ import { findPostmortem, findPostmortemVersion, generatePostmortem, saveEditedDr
 import { renderPostmortemDocument } from "@/lib/postmortems/render-html";
 import { parseTimeZone } from "@/lib/timelines/time";
 import { errorResponse, redirectTo, wantsJson } from "@/app/_lib/http";
-import { readForm, readIncidentId, requireMutatingUser, requireRouteUser } from "../../_lib/request";
+import { readIncidentId } from "../../_lib/request";
+import { readForm, requireMutatingUser, requireRouteUser } from "@/app/_lib/route-user";
 
 export const dynamic = "force-dynamic";
 type TCtx = { params: Promise<{ incidentId: string }> };

@@ -4,7 +4,8 @@ import { findIncidentTimeline } from "@/lib/incidents/service";
 import { formatTimelineCsv, formatTimelineHtml, formatTimelineJson, formatTimelineMarkdown } from "@/lib/timelines/format";
 import { parseTimeZone } from "@/lib/timelines/time";
 import { errorResponse } from "@/app/_lib/http";
-import { readIncidentId, requireRouteUser } from "../../_lib/request";
+import { readIncidentId } from "../../_lib/request";
+import { requireRouteUser } from "@/app/_lib/route-user";
 
 export const dynamic = "force-dynamic";
 type TCtx = { params: Promise<{ incidentId: string }> };

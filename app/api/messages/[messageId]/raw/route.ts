@@ -1,7 +1,7 @@
 import { getPool } from "@/lib/db";
 import { findRawMessage } from "@/lib/compliance/redactions";
 import { errorResponse, findClientIp } from "@/app/_lib/http";
-import { requireRouteUser } from "@/app/api/incidents/_lib/request";
+import { requireRouteUser } from "@/app/_lib/route-user";
 import { readMessageId } from "../../_lib/request";
 
 export const dynamic = "force-dynamic";

@@ -1,7 +1,7 @@
 import { getPool } from "@/lib/db";
 import { redactMessage, revertRedaction } from "@/lib/compliance/redactions";
 import { errorResponse, findClientIp, redirectTo, wantsJson } from "@/app/_lib/http";
-import { backTo, readForm, requireMutatingUser } from "@/app/api/incidents/_lib/request";
+import { backTo, readForm, requireMutatingUser } from "@/app/_lib/route-user";
 import { readMessageId } from "../../_lib/request";
 
 export const dynamic = "force-dynamic";
