@@ -59,6 +59,14 @@ export function currentMemberIdsSql(channelAlias: string): string {
   return buildCurrentMemberIdsSql(channelAlias);
 }
 
+/** The one way the domains append to the audit log (the table refuses updates and deletes). */
+export async function recordAuditEvent(
+  db: TDb,
+  event: { actorId: number | null; action: string; target: string | null; details: Record<string, unknown>; ip?: string | null },
+): Promise<void> {
+  await insertAuditEvent(db, event);
+}
+
 /**
  * Audit a privileged read (an auditor or admin reading a conversation they do
  * not belong to). `what` says what was read, e.g. `{ day: "2024-05-01" }`.

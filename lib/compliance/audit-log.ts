@@ -1,10 +1,11 @@
 import { z } from "zod";
+import { recordAuditEvent } from "../access/service";
 import type { TViewer } from "../access/types";
 import type { TDb } from "../db";
 import { AppError } from "../errors";
 import { csvCell } from "../export/formats/csv";
 import { verifyAuditChain, type TAuditVerification } from "./audit";
-import { insertAuditLogEvent, selectAuditLogPage, type TAuditLogFilter, type TAuditLogRow } from "./audit-log-repository";
+import { selectAuditLogPage, type TAuditLogFilter, type TAuditLogRow } from "./audit-log-repository";
 
 /**
  * The audit log for auditors and administrators: filtered by action, actor
@@ -113,7 +114,7 @@ function describeQuery(q: TAuditLogQuery): Record<string, unknown> {
 export async function findAuditLogPage(db: TDb, viewer: TViewer, input: unknown, ctx: { ip?: string | null } = {}): Promise<TAuditLogPage> {
   assertCanRead(viewer);
   const query = parseAuditLogQuery(input);
-  await insertAuditLogEvent(db, { actorId: viewer.userId, action: "audit.view", target: null, details: { query: describeQuery(query) }, ip: ctx.ip });
+  await recordAuditEvent(db, { actorId: viewer.userId, action: "audit.view", target: null, details: { query: describeQuery(query) }, ip: ctx.ip });
   const rows = await selectAuditLogPage(db, toFilter(query, PAGE_SIZE + 1));
   const entries = rows.slice(0, PAGE_SIZE).map(toEntry);
   const verification = await verifyAuditChain(db, { maxProblems: 20 });
@@ -131,7 +132,7 @@ const CSV_COLUMNS = ["id", "chain_seq", "at", "actor", "action", "target", "deta
 export async function streamAuditLogCsv(db: TDb, viewer: TViewer, input: unknown, ctx: { ip?: string | null } = {}): Promise<AsyncGenerator<string>> {
   assertCanRead(viewer);
   const query = parseAuditLogQuery(input);
-  await insertAuditLogEvent(db, { actorId: viewer.userId, action: "audit.download", target: null, details: { query: describeQuery(query), format: "csv" }, ip: ctx.ip });
+  await recordAuditEvent(db, { actorId: viewer.userId, action: "audit.download", target: null, details: { query: describeQuery(query), format: "csv" }, ip: ctx.ip });
   async function* lines(): AsyncGenerator<string> {
     yield CSV_COLUMNS.join(",") + "\r\n";
     // Keyset pages going down by id: rows written meanwhile (higher ids) never slip in.

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { TDb } from "../db";
 import { AppError } from "../errors";
-import { insertAuditEvent } from "../access/repository";
+import { recordAuditEvent } from "../access/service";
 import {
   findChannelsByNameOrId,
   findLegalHold,
@@ -96,7 +96,7 @@ export async function createLegalHold(db: TDb, who: TComplianceActor, input: TCr
     toAt: h.to ?? null,
     createdBy: who.actor,
   });
-  await insertAuditEvent(db, {
+  await recordAuditEvent(db, {
     actorId: who.userId,
     action: "legal_hold.create",
     target: `legal_hold:${row.id}`,
@@ -127,7 +127,7 @@ export async function releaseLegalHold(db: TDb, who: TComplianceActor, id: numbe
     if (!existing) throw new AppError("not_found", `No legal hold ${parsed.data.id}`);
     throw new AppError("conflict", `Legal hold ${parsed.data.id} was already released`);
   }
-  await insertAuditEvent(db, {
+  await recordAuditEvent(db, {
     actorId: who.userId,
     action: "legal_hold.release",
     target: `legal_hold:${row.id}`,

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { canRedactMessages, canViewRawText } from "../access/policy";
-import { insertAuditEvent } from "../access/repository";
+import { recordAuditEvent } from "../access/service";
 import type { TViewer } from "../access/types";
 import type { TDb } from "../db";
 import { AppError } from "../errors";
@@ -86,7 +86,7 @@ export async function findRawMessage(db: TDb, viewer: TViewer, ref: TMessageRef,
   if (!canViewRawText(viewer.role)) throw new AppError("forbidden", "only auditors and admins may see the raw text of a message");
   const t = await findTarget(db, ref);
   const redaction = (await selectActiveRedactions(db, [Number(t.id)])).get(Number(t.id)) ?? null;
-  await insertAuditEvent(db, { actorId: viewer.userId || null, action: "message.unmask", target: auditTarget(t), details: auditDetails(viewer, t), ip: opts.ip });
+  await recordAuditEvent(db, { actorId: viewer.userId || null, action: "message.unmask", target: auditTarget(t), details: auditDetails(viewer, t), ip: opts.ip });
   return {
     messageId: Number(t.id),
     channelId: t.channel_id,
@@ -125,7 +125,7 @@ export async function redactMessage(db: TDb, viewer: TViewer, ref: TMessageRef, 
   const t = await findTarget(db, ref);
   const id = await insertRedaction(db, { messageId: Number(t.id), reason, redactedBy: viewer.userId || null });
   if (id === null) throw new AppError("conflict", "this message is already redacted");
-  await insertAuditEvent(db, { actorId: viewer.userId || null, action: "message.redact", target: auditTarget(t), details: { ...auditDetails(viewer, t), reason, redactionId: id }, ip: opts.ip });
+  await recordAuditEvent(db, { actorId: viewer.userId || null, action: "message.redact", target: auditTarget(t), details: { ...auditDetails(viewer, t), reason, redactionId: id }, ip: opts.ip });
   await afterOverlayChange(db, t);
   return { messageId: Number(t.id), channelId: t.channel_id, channelExternalId: t.channel_external_id, ts: t.ts, reason, redactionId: id };
 }
@@ -141,7 +141,7 @@ export async function revertRedaction(db: TDb, viewer: TViewer, ref: TMessageRef
   const t = await findTarget(db, ref);
   const reverted = await updateRedactionReverted(db, { messageId: Number(t.id), revertedBy: viewer.userId || null, reason: reason ?? null });
   if (!reverted) throw new AppError("not_found", "this message is not redacted");
-  await insertAuditEvent(db, {
+  await recordAuditEvent(db, {
     actorId: viewer.userId || null,
     action: "message.unredact",
     target: auditTarget(t),

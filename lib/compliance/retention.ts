@@ -2,7 +2,7 @@ import type pg from "pg";
 import { z } from "zod";
 import type { TDb } from "../db";
 import { AppError } from "../errors";
-import { insertAuditEvent } from "../access/repository";
+import { recordAuditEvent } from "../access/service";
 import { requestSearchIndexing } from "../search/service";
 import { recordContentBatch, type TContentLeaf } from "./content-digest";
 import { findChannelsByNameOrId } from "./holds-repository";
@@ -77,7 +77,7 @@ export async function setRetentionPolicy(db: TDb, who: TComplianceActor, input: 
   const keepDays = p.forever ? null : p.days!;
   const id = await upsertRetentionPolicy(db, { workspaceId, channelId, keepDays, keepPinned: p.keepPinned, updatedBy: who.actor });
   const row = (await findRetentionPolicies(db)).find((r) => r.id === id)!;
-  await insertAuditEvent(db, {
+  await recordAuditEvent(db, {
     actorId: who.userId,
     action: "retention.policy_set",
     target: channelId ? `channel:${row.channel}` : `workspace:${row.workspace}`,
@@ -187,7 +187,7 @@ export async function runRetention(
       for (const [i, c] of byChannel.entries()) report.channels[i]!.purged = purgedBy.get(c.channelId) ?? 0;
     }
     await finishRetentionRun(pool, runId, "completed", report);
-    await insertAuditEvent(pool, {
+    await recordAuditEvent(pool, {
       actorId: who.userId,
       action: opts.dryRun ? "retention.dry_run" : "retention.run",
       target: `retention_run:${runId}`,
@@ -204,7 +204,7 @@ export async function runRetention(
     return report;
   } catch (e) {
     await finishRetentionRun(pool, runId, "failed", null, (e as Error).message).catch(() => undefined);
-    await insertAuditEvent(pool, {
+    await recordAuditEvent(pool, {
       actorId: who.userId,
       action: opts.dryRun ? "retention.dry_run" : "retention.run",
       target: `retention_run:${runId}`,

@@ -138,15 +138,3 @@ export async function countMessagesInScope(
   );
   return r.rows[0]!.n;
 }
-
-/** Append one row to the audit log (the table refuses updates and deletes). */
-export async function insertExportAuditEvent(
-  db: TDb,
-  e: { actorId: number | null; action: string; target: string | null; details: Record<string, unknown>; ip?: string | null },
-): Promise<void> {
-  await db.query(
-    `INSERT INTO audit_event (actor_id, actor, action, target, details, ip)
-     VALUES ($1, (SELECT email FROM app_user WHERE id = $1), $2, $3, $4::jsonb, $5)`,
-    [e.actorId, e.action, e.target, JSON.stringify(e.details), e.ip ?? null],
-  );
-}

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type pg from "pg";
 import { z } from "zod";
+import { recordAuditEvent } from "../access/service";
 import type { TViewer } from "../access/types";
 import { findCliViewer } from "../auth/users";
 import { withTransaction, type TDb } from "../db";
@@ -13,7 +14,6 @@ import { resolveExportScope } from "./assemble";
 import { EXPORT_FORMATS, findExportFormat } from "./formats/registry";
 import {
   countMessagesInScope,
-  insertExportAuditEvent,
   insertExportJob,
   selectExportJob,
   selectExportJobs,
@@ -138,7 +138,7 @@ export async function requestExport(db: pg.Pool, viewer: TViewer, input: unknown
     const job = await insertExportJob(tx, { requesterId: viewer.userId, format, scope });
     const queueId = await enqueueJob(tx, createExportJob, { exportId: job.id }, { key: `export:${job.id}` });
     await updateExportQueueJob(tx, job.id, queueId);
-    await insertExportAuditEvent(tx, {
+    await recordAuditEvent(tx, {
       actorId: viewer.userId,
       action: "export.request",
       target: `export:${job.id}`,
@@ -176,7 +176,7 @@ export async function cancelExport(db: TDb, viewer: TViewer, id: number, ctx: { 
   const before = await findVisibleRow(db, viewer, id);
   const row = await updateExportCancelRequested(db, id);
   if (!row) throw new AppError("conflict", `Export ${id} has already ended (${before.state}).`);
-  await insertExportAuditEvent(db, { actorId: viewer.userId, action: "export.cancel", target: `export:${id}`, details: { exportId: id, state: before.state }, ip: ctx.ip });
+  await recordAuditEvent(db, { actorId: viewer.userId, action: "export.cancel", target: `export:${id}`, details: { exportId: id, state: before.state }, ip: ctx.ip });
   return toDto(row);
 }
 
@@ -197,7 +197,7 @@ export async function openExportDownload(
   const file = path.resolve(row.zipPath);
   if (!file.startsWith(root + path.sep) || !fs.existsSync(file)) throw new AppError("not_found", `The file of export ${id} is no longer in the export folder.`);
   const bytes = fs.statSync(file).size;
-  await insertExportAuditEvent(db, {
+  await recordAuditEvent(db, {
     actorId: viewer.userId,
     action: "export.download",
     target: row.zipName,

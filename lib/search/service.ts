@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { insertAuditEvent } from "../access/repository";
+import { recordAuditEvent } from "../access/service";
 import { hasFullReadAccess } from "../access/policy";
 import type { TViewer } from "../access/types";
 import type { TDb } from "../db";
@@ -94,7 +94,7 @@ export async function searchMessages(
   if (hasFullReadAccess(viewer.role)) {
     const privateIds = await selectNonPublicChannels(db, [...new Set(result.hits.map((h) => h.channelId))]);
     if (privateIds.length) {
-      await insertAuditEvent(db, {
+      await recordAuditEvent(db, {
         actorId: viewer.userId,
         action: "search.private",
         target: `search:${args.q.slice(0, 200)}`,
