@@ -242,22 +242,23 @@ export const HIGHLIGHT_LIMITS = { pinned: 20, mostReacted: 5, members: 200 } as 
 /**
  * What a newcomer looks at first in a channel: what is pinned now, the
  * messages with the most reactions, who is in it, and its activity month by
- * month. Throws AppError not_found when the viewer may not read the channel.
+ * month (from the channel's days, which the caller has read already with
+ * findChannelDays). Throws AppError not_found when the viewer may not read
+ * the channel.
  */
-export async function findChannelHighlights(db: TDb, viewer: TViewer, channelId: number): Promise<TChannelHighlights> {
+export async function findChannelHighlights(db: TDb, viewer: TViewer, channelId: number, days: readonly TChannelDay[]): Promise<TChannelHighlights> {
   const workspaceId = await authorize(db, viewer, channelId, { highlights: true });
-  const [pinned, mostReacted, members, days] = await Promise.all([
+  const [pinned, mostReacted, members] = await Promise.all([
     selectPinnedMessages(db, channelId, HIGHLIGHT_LIMITS.pinned),
     selectMostReactedMessages(db, channelId, HIGHLIGHT_LIMITS.mostReacted),
     selectCurrentMemberNames(db, channelId, currentMemberIdsSql("c"), HIGHLIGHT_LIMITS.members),
-    selectChannelDays(db, channelId),
   ]);
   const [pinnedViews, reactedViews] = await Promise.all([
     buildMessageViews(db, viewer, workspaceId, pinned),
     buildMessageViews(db, viewer, workspaceId, mostReacted),
   ]);
   const months = new Map<string, number>();
-  for (const d of days) months.set(d.day.slice(0, 7), (months.get(d.day.slice(0, 7)) ?? 0) + d.message_count);
+  for (const d of days) months.set(d.day.slice(0, 7), (months.get(d.day.slice(0, 7)) ?? 0) + d.messageCount);
   return {
     pinned: pinnedViews,
     mostReacted: reactedViews,

@@ -164,20 +164,20 @@ describe("findChannelHighlights", () => {
     const rollout = await messageTs("Rollout complete");
     await t.pool.query("UPDATE message SET pinned = true WHERE channel_id = $1 AND ts = $2", [s.channels.general, morning]);
     await pinEvent(s.channels.general, "1709640000.000100", "pin", "2024-03-05T12:00:00Z", rollout);
-    let h = await findChannelHighlights(t.pool, alice, s.channels.general);
+    let h = await findChannelHighlights(t.pool, alice, s.channels.general, await findChannelDays(t.pool, alice, s.channels.general));
     assert.deepEqual(h.pinned.map((m) => m.ts), [rollout, morning], "newest first");
     await pinEvent(s.channels.general, "1709643600.000100", "unpin", "2024-03-05T13:00:00Z", morning);
-    h = await findChannelHighlights(t.pool, alice, s.channels.general);
+    h = await findChannelHighlights(t.pool, alice, s.channels.general, await findChannelDays(t.pool, alice, s.channels.general));
     assert.deepEqual(h.pinned.map((m) => m.ts), [rollout]);
     const day = await findMessagesOnDay(t.pool, alice, s.channels.general, s.days.first);
     assert.equal(day.find((m) => m.ts === morning)!.isPinned, false, "the day view agrees");
     await pinEvent(s.channels.general, "1709647200.000100", "pin", "2024-03-05T14:00:00Z", morning);
-    h = await findChannelHighlights(t.pool, alice, s.channels.general);
+    h = await findChannelHighlights(t.pool, alice, s.channels.general, await findChannelDays(t.pool, alice, s.channels.general));
     assert.deepEqual(h.pinned.map((m) => m.ts).sort(), [morning, rollout].sort());
   });
 
   it("ranks messages by reactions, lists current members and fills empty months", async () => {
-    const h = await findChannelHighlights(t.pool, alice, s.channels.general);
+    const h = await findChannelHighlights(t.pool, alice, s.channels.general, await findChannelDays(t.pool, alice, s.channels.general));
     const counts = (
       await t.pool.query<{ ts: string; n: number }>(
         `SELECT m.ts, count(*)::int AS n FROM reaction x JOIN message m ON m.id = x.message_id
@@ -195,14 +195,14 @@ describe("findChannelHighlights", () => {
        VALUES ($1, '1717200000.000100', 'June hello', '', '2024-06-01T00:00:00Z', '1717200000.000100', 'x', 'test', 'x')`,
       [s.channels.general],
     );
-    const later = await findChannelHighlights(t.pool, alice, s.channels.general);
+    const later = await findChannelHighlights(t.pool, alice, s.channels.general, await findChannelDays(t.pool, alice, s.channels.general));
     assert.deepEqual(later.activityByMonth.map((x) => x.month), ["2024-03", "2024-04", "2024-05", "2024-06"]);
     assert.deepEqual(later.activityByMonth.slice(1).map((x) => x.messageCount), [0, 0, 1]);
   });
 
   it("is not found for channels the viewer may not read", async () => {
-    await isNotFound(findChannelHighlights(t.pool, alice, s.channels.secret));
-    const h = await findChannelHighlights(t.pool, auditor, s.channels.secret);
+    await isNotFound(findChannelHighlights(t.pool, alice, s.channels.secret, []));
+    const h = await findChannelHighlights(t.pool, auditor, s.channels.secret, await findChannelDays(t.pool, auditor, s.channels.secret));
     assert.deepEqual(h.memberNames.length, 2);
   });
 });

@@ -79,7 +79,7 @@ export default async function ChannelPage({ params, searchParams }: TProps) {
   const requested = one(query.day);
   const day =
     requested && isValidDay(requested) ? requested : (thread?.root?.postedAt.slice(0, 10) ?? days.at(-1)?.day ?? null);
-  const [messages, highlights] = await Promise.all([day ? findMessagesOnDay(db, viewer, channelId, day) : [], findChannelHighlights(db, viewer, channelId)]);
+  const [messages, highlights] = await Promise.all([day ? findMessagesOnDay(db, viewer, channelId, day) : [], findChannelHighlights(db, viewer, channelId, days)]);
   const messageHref = (m: { ts: string; threadTs: string | null; postedAt: string }) => {
     const isReply = m.threadTs !== null && m.threadTs !== m.ts;
     return `${dayHref(channelId, m.postedAt.slice(0, 10), isReply ? m.threadTs! : undefined)}#m-${m.ts}`;
