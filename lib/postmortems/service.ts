@@ -58,9 +58,15 @@ export function overlayDraftMarkdown(markdown: string, redactions: Map<string, P
   return maskSecrets(out);
 }
 
+/** The overlay of one request; the same text (the current draft is often the latest generated one) is overlaid once. */
 async function draftOverlayFor(db: TDb, channelId: number): Promise<TDraftOverlay> {
   const redactions = await findActiveRedactionsInChannel(db, channelId);
-  return (markdown) => overlayDraftMarkdown(markdown, redactions);
+  const done = new Map<string, string>();
+  return (markdown) => {
+    let out = done.get(markdown);
+    if (out === undefined) done.set(markdown, (out = overlayDraftMarkdown(markdown, redactions)));
+    return out;
+  };
 }
 
 function view(r: TDraftRow, overlay: TDraftOverlay = maskSecrets): TDraftView {
@@ -108,7 +114,8 @@ export async function generatePostmortem(
     stored = true;
   }
   const overlay = await draftOverlayFor(db, incident.channel.id);
-  return { state: stateOf(await selectDrafts(db, incidentId), overlay), generated: overlay(generated), facts: collectDraftFacts(timeline, opts.baseUrl ?? ""), stored };
+  const drafts = stored ? await selectDrafts(db, incidentId) : rows;
+  return { state: stateOf(drafts, overlay), generated: overlay(generated), facts: collectDraftFacts(timeline, opts.baseUrl ?? ""), stored };
 }
 
 /** The postmortem's versions and current draft (no generation). */
