@@ -22,11 +22,12 @@ import { benchEvents, benchExecutions } from "./events";
  * - search: 200 mixed queries through the search service, sort=relevance and
  *   newest, facets, index vs table size (bench/search.ts).
  * - relevance: recall@10 and MRR of the real-data relevance check (bench/search.ts).
- * Runs against DATABASE_URL when set, else an embedded server under bench/out.
+ * Runs against DATABASE_URL when set, else an embedded server under bench/out
+ * (or under BENCH_OUT).
  */
 
 const ROOT = path.resolve(import.meta.dirname, "..");
-const OUT = path.join(ROOT, "bench", "out");
+const OUT = process.env.BENCH_OUT ? path.resolve(process.env.BENCH_OUT) : path.join(ROOT, "bench", "out");
 
 const { values } = parseArgs({
   options: {
