@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { authorizeChannelRead, readableChannelsSql } from "../access/service";
+import { authorizeChannelRead, readableChannelsSql, recordAuditEvent } from "../access/service";
 import type { TViewer } from "../access/types";
 import { withTransaction, type TDb } from "../db";
 import { AppError } from "../errors";
@@ -10,7 +10,6 @@ import { deriveIncident, TIME_FIELDS, type TDerivedIncident, type TParticipant, 
 import {
   insertDetectedIncidents,
   insertIncident,
-  insertIncidentAudit,
   insertIncidentVersion,
   selectActivity,
   selectIncident,
@@ -168,7 +167,7 @@ export async function refreshIncident(db: TDb, incidentId: number, actorId: numb
   const row = await selectIncident(db, incidentId);
   if (!row) throw notFound();
   const t = await timelineOf(db, row);
-  const updated = await applyDerived(db, row, deriveIncident(t), actorId);
+  const updated = await applyDerived(db, row, deriveOnce(t), actorId);
   if (updated.version === 1) await insertIncidentVersion(db, { incidentId, version: 1, snapshot: snapshotOf(toIncident(updated)), changedBy: actorId, reason: "created" });
   return toIncident(updated);
 }
@@ -181,7 +180,7 @@ export async function syncDetectedIncidents(db: pg.Pool, patterns = findIncident
   const ids = await insertDetectedIncidents(db, patterns.map(globToLike));
   for (const id of ids) {
     await insertIncidentVersion(db, { incidentId: id, version: 1, snapshot: { origin: "detected" }, changedBy: null, reason: "detected from the channel name" });
-    await insertIncidentAudit(db, { actorId: null, action: "incident.detect", target: `incident:${id}`, details: { patterns } });
+    await recordAuditEvent(db, { actorId: null, action: "incident.detect", target: `incident:${id}`, details: { patterns } });
     await refreshIncident(db, id);
   }
   return ids;
@@ -220,6 +219,16 @@ export async function findIncident(db: TDb, viewer: TViewer, id: number): Promis
   return toIncident(await readableRow(db, viewer, id, "incident"));
 }
 
+/** Derivations of timelines served from the cache (the same frozen object while its rows are unchanged). */
+const derivedOf = new WeakMap<TTimeline, TDerivedIncident>();
+
+function deriveOnce(t: TTimeline): TDerivedIncident {
+  if (!Object.isFrozen(t)) return deriveIncident(t);
+  let d = derivedOf.get(t);
+  if (!d) derivedOf.set(t, (d = deriveIncident(t)));
+  return d;
+}
+
 /** An incident with its timeline (derived fields refreshed first). */
 export async function findIncidentTimeline(
   db: TDb,
@@ -229,7 +238,7 @@ export async function findIncidentTimeline(
 ): Promise<{ incident: TIncident; timeline: TTimeline; derived: TDerivedIncident }> {
   let row = await readableRow(db, viewer, id, "timeline");
   const t = await timelineOf(db, row, opts);
-  const derived = deriveIncident(opts.includeHidden ? { ...t, events: t.events.filter((e) => !e.marks.hidden) } : t);
+  const derived = opts.includeHidden ? deriveIncident({ ...t, events: t.events.filter((e) => !e.marks.hidden) }) : deriveOnce(t);
   row = await applyDerived(db, row, derived, null);
   return { incident: toIncident(row), timeline: t, derived };
 }
@@ -260,7 +269,7 @@ export async function createIncident(db: pg.Pool, viewer: TViewer, input: TCreat
   if (p.from && p.to && p.from > p.to) throw new AppError("bad_input", "--from must not be after --to", { field: "to" });
   const channel = await findChannelByReference(db, viewer, p.channel);
   const id = await insertIncident(db, { channelId: channel.id, title: p.title ?? `Incident in #${channel.name}`, rangeFrom: p.from ?? null, rangeTo: p.to ?? null });
-  await insertIncidentAudit(db, { actorId: viewer.userId || null, action: "incident.create", target: `incident:${id}`, details: { channel: channel.id, from: p.from ?? null, to: p.to ?? null } });
+  await recordAuditEvent(db, { actorId: viewer.userId || null, action: "incident.create", target: `incident:${id}`, details: { channel: channel.id, from: p.from ?? null, to: p.to ?? null } });
   return refreshIncident(db, id, viewer.userId || null);
 }
 
@@ -381,7 +390,7 @@ export async function updateIncident(db: pg.Pool, viewer: TViewer, id: number, i
     }
     for (const f of TIME_FIELDS) if (cur.times[f] !== updated.times[f]) changes[f] = { from: cur.times[f], to: updated.times[f] };
     await insertIncidentVersion(tx, { incidentId: id, version, snapshot: snapshotOf(updated), changedBy: viewer.userId || null, reason: p.reason ?? null });
-    await insertIncidentAudit(tx, { actorId: viewer.userId || null, action: "incident.update", target: `incident:${id}`, details: { version, changes, reason: p.reason ?? null } });
+    await recordAuditEvent(tx, { actorId: viewer.userId || null, action: "incident.update", target: `incident:${id}`, details: { version, changes, reason: p.reason ?? null } });
     return updated;
   }, db);
 }
@@ -410,6 +419,6 @@ export async function markTimelineEvent(db: pg.Pool, viewer: TViewer, incidentId
   const sourceKey = prefix === "c" ? `chat:${key}` : key;
   if (m.kind === "note" && m.active && !m.note) throw new AppError("bad_input", "a note needs text", { field: "note" });
   const version = await recordTimelineMark(db, { incidentId, sourceKind, sourceKey, kind: m.kind, note: m.note ?? null, active: m.active, authorId: viewer.userId || null });
-  await insertIncidentAudit(db, { actorId: viewer.userId || null, action: "incident.mark", target: `incident:${incidentId}`, details: { eventId: m.eventId, kind: m.kind, active: m.active, version } });
+  await recordAuditEvent(db, { actorId: viewer.userId || null, action: "incident.mark", target: `incident:${incidentId}`, details: { eventId: m.eventId, kind: m.kind, active: m.active, version } });
   return { version };
 }

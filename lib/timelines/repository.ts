@@ -186,3 +186,36 @@ export async function insertMarkVersion(
   );
   return r.rows[0]!.version;
 }
+
+/** The row versions a fingerprint covers: their number, and the sum and a sum of hashes of the transactions that wrote them. */
+const ROW_VERSIONS = (alias: string) => {
+  const xid = `${alias}.xmin::text::int8`;
+  return `count(*) || ':' || COALESCE(sum(${xid}), 0) || ':' || COALESCE(sum(hashint8(${xid})), 0)`;
+};
+
+/**
+ * A fingerprint of everything a channel's timeline is built from: the
+ * channel, its messages and their versions, executions, channel events,
+ * redactions, the workspace's people (names) and the incident's marks.
+ * Every insert or update writes a row version stamped with its
+ * transaction's id (xmin), newer than any id already there, and a delete
+ * removes one, so a committed change to those rows changes the count or the
+ * sums; it reads row headers only, a few milliseconds where reading and
+ * building takes hundreds. The server's start time and the database
+ * name keep fingerprints of different databases apart.
+ */
+export async function selectTimelineFingerprint(db: TDb, channelId: number, incidentId: number | null): Promise<string> {
+  const r = await db.query<{ fingerprint: string | null }>(
+    `SELECT concat_ws('|', current_database(), pg_postmaster_start_time()::text,
+       (SELECT xmin::text FROM channel WHERE id = $1),
+       (SELECT ${ROW_VERSIONS("m")} FROM message m WHERE m.channel_id = $1),
+       (SELECT ${ROW_VERSIONS("v")} FROM message_version v JOIN message m ON m.id = v.message_id WHERE m.channel_id = $1),
+       (SELECT ${ROW_VERSIONS("r")} FROM message_redaction r JOIN message m ON m.id = r.message_id WHERE m.channel_id = $1),
+       (SELECT ${ROW_VERSIONS("x")} FROM execution x WHERE x.channel_id = $1),
+       (SELECT ${ROW_VERSIONS("e")} FROM channel_event e WHERE e.channel_id = $1),
+       (SELECT ${ROW_VERSIONS("p")} FROM person p WHERE p.workspace_id = (SELECT workspace_id FROM channel WHERE id = $1)),
+       (SELECT ${ROW_VERSIONS("k")} FROM timeline_mark k WHERE k.incident_id = $2)) AS fingerprint`,
+    [channelId, incidentId],
+  );
+  return r.rows[0]?.fingerprint ?? "";
+}

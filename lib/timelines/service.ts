@@ -4,6 +4,7 @@ import type { TDb } from "../db";
 import { AppError } from "../errors";
 import { findActiveRedactionsInChannel, overlayMessageText } from "../compliance/message-overlay";
 import { maskSecrets, maskSecretsInValue } from "../compliance/secrets";
+import { cachedTimeline, cacheTimeline } from "./cache";
 import { buildTimeline, type TExecutionInput, type TMarkInput, type TMessageInput } from "./build";
 import {
   insertMarkVersion,
@@ -13,6 +14,7 @@ import {
   selectPeopleNames,
   selectTimelineChannelEvents,
   selectTimelineExecutions,
+  selectTimelineFingerprint,
   selectTimelineMessages,
   type TChannelIdentity,
 } from "./repository";
@@ -58,13 +60,19 @@ export async function findChannelTimeline(db: TDb, viewer: TViewer, channelId: n
 
 /**
  * The timeline without an access check, for the incident service's own
- * derivations (it checks access before anything leaves it).
+ * derivations (it checks access before anything leaves it). Built once per
+ * state of its rows: an unchanged channel is served from the cache (frozen).
  */
 export async function readTimeline(db: TDb, channelId: number, opts: TTimelineOptions = {}): Promise<TTimeline> {
-  const channel = await selectChannelIdentity(db, channelId);
-  if (!channel) throw notFound();
   const from = opts.from ?? null;
   const to = opts.to ?? null;
+  // The fingerprint is read before the rows: a change committed in between makes the entry miss next time, never hit stale.
+  const fingerprint = await selectTimelineFingerprint(db, channelId, opts.incidentId ?? null);
+  const key = [channelId, from?.toISOString(), to?.toISOString(), opts.incidentId, opts.incidentEnd?.toISOString(), opts.gapMinutes, Boolean(opts.includeHidden)].join("|");
+  const cached = cachedTimeline(key, fingerprint);
+  if (cached) return cached;
+  const channel = await selectChannelIdentity(db, channelId);
+  if (!channel) throw notFound();
   const [rawMessages, rawExecutions, rawChannelEvents, people, marks, redactions] = await Promise.all([
     selectTimelineMessages(db, channelId, from, to),
     selectTimelineExecutions(db, channelId, from, to),
@@ -86,7 +94,7 @@ export async function readTimeline(db: TDb, channelId: number, opts: TTimelineOp
     output: x.output === null ? null : maskSecrets(x.output),
   }));
   const channelEvents = rawChannelEvents.map((e) => ({ ...e, text: maskSecrets(e.text), value: e.value === null ? null : maskSecrets(e.value) }));
-  return buildTimeline({
+  const built = buildTimeline({
     channel: { id: channel.id, externalId: channel.externalId, name: channel.name, kind: channel.kind },
     range: { from, to },
     messages,
@@ -98,6 +106,7 @@ export async function readTimeline(db: TDb, channelId: number, opts: TTimelineOp
     gapMinutes: opts.gapMinutes,
     includeHidden: opts.includeHidden,
   });
+  return cacheTimeline(key, fingerprint, built);
 }
 
 /**

@@ -285,3 +285,43 @@ describe("CLI", () => {
     assert.ok(JSON.parse(list.stdout).length >= 1);
   });
 });
+
+describe("timeline cache", () => {
+  let c: TTestDatabase;
+  let cacheIncidentId: number;
+  before(async () => {
+    c = await createTestDatabase();
+    const input = { location: dir };
+    await runIngest({ adapter: await resolveAdapter(input), input, pool: c.pool });
+    cacheIncidentId = (await syncDetectedIncidents(c.pool))[0]!;
+  });
+  after(async () => {
+    await c?.drop();
+  });
+
+  it("serves an unchanged timeline from the cache, frozen, and rebuilds after any change to its rows, even one behind the application's back", async () => {
+    const first = (await findIncidentTimeline(c.pool, admin, cacheIncidentId)).timeline;
+    const second = (await findIncidentTimeline(c.pool, admin, cacheIncidentId)).timeline;
+    assert.equal(second, first, "an unchanged channel is not rebuilt");
+    assert.ok(Object.isFrozen(first) && Object.isFrozen(first.events[0]!) && Object.isFrozen(first.events[0]!.source));
+    assert.throws(() => {
+      (first.events as unknown[]).push(null);
+    }, TypeError);
+    const target = first.events.find((e) => e.text.startsWith("yes please"))!;
+    const ch = (await c.pool.query<{ id: number; workspace_id: number }>(`SELECT id, workspace_id FROM channel WHERE name = $1`, [DEMO_INCIDENT_CHANNEL_NAME])).rows[0]!;
+    const changes: [string, string, (tl: typeof first) => boolean][] = [
+      ["a message's text", `UPDATE message SET text = 'changed behind the back' WHERE channel_id = ${ch.id} AND ts = '${target.source.ts}'`, (tl) => tl.events.some((e) => e.text === "changed behind the back")],
+      ["versions added", `INSERT INTO message_version (message_id, text_sha256, text, valid_from_ts, source) SELECT id, sha, 'older text', ts, 'test' FROM message, (VALUES ('sha-x'), ('sha-y')) v(sha) WHERE channel_id = ${ch.id} AND ts = '${target.source.ts}'`, (tl) => tl.events.find((e) => e.id === target.id)!.flags.versions > target.flags.versions],
+      ["a person's name", `UPDATE person SET display_name = 'Renamed Person' WHERE workspace_id = ${ch.workspace_id} AND external_id = '${target.actorId}'`, (tl) => tl.events.find((e) => e.id === target.id)!.actor === "Renamed Person"],
+      ["a message deleted from the table", `DELETE FROM message WHERE channel_id = ${ch.id} AND ts = '${target.source.ts}'`, (tl) => !tl.events.some((e) => e.id === target.id)],
+    ];
+    let previous = first;
+    for (const [what, sql, visible] of changes) {
+      await c.pool.query(sql);
+      const { timeline } = await findIncidentTimeline(c.pool, admin, cacheIncidentId);
+      assert.notEqual(timeline, previous, `rebuilt after ${what}`);
+      assert.ok(visible(timeline), `the timeline shows ${what}`);
+      previous = timeline;
+    }
+  });
+});
