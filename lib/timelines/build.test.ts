@@ -34,3 +34,12 @@ describe("detection without an alert", () => {
     assert.deepEqual(t.events.filter((e) => e.kind === "detection").map((e) => e.id), ["m:1627248000.000001"]);
   });
 });
+
+describe("isoOfDate", () => {
+  it("is toISOString for every millisecond pattern, day boundary and year it takes the fast path for, and falls back outside it", async () => {
+    const { isoOfDate } = await import("./build");
+    const samples = [0, 1, 999, 1000, 59_999, 86_399_999, 86_400_000, 951_782_400_000, 1_627_248_000_123, 4_102_444_799_999, 253_402_300_799_999, 253_402_300_800_000, -1, -86_400_001];
+    for (let i = 0; i < 5000; i++) samples.push(Math.floor(((i * 2_654_435_761) % 4_294_967_296) * 987.654321));
+    for (const ms of samples) assert.equal(isoOfDate(new Date(ms)), new Date(ms).toISOString(), String(ms));
+  });
+});

@@ -103,6 +103,25 @@ function utcDayOfSeconds(seconds: number): string {
   return day;
 }
 
+const TWO = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, "0"));
+const THREE = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, "0"));
+
+/**
+ * `date.toISOString()`, from the day names above and lookup tables: the
+ * native call is about a microsecond, and a large timeline makes one per
+ * event. Years outside 1970–9999 take the native path.
+ */
+export function isoOfDate(date: Date): string {
+  const ms = date.getTime();
+  if (!(ms >= 0 && ms < 253_402_300_800_000) || !Number.isInteger(ms)) return date.toISOString();
+  const seconds = Math.floor(ms / 1000);
+  let rest = seconds % 86_400;
+  const h = Math.floor(rest / 3600);
+  rest -= h * 3600;
+  const mi = Math.floor(rest / 60);
+  return `${utcDayOfSeconds(seconds)}T${TWO[h]}:${TWO[mi]}:${TWO[rest - mi * 60]}.${THREE[ms - seconds * 1000]}Z`;
+}
+
 /** The app path that opens a message in its channel (thread replies open their thread). */
 export function buildMessageHref(channelId: number, ts: string, threadTs: string | null): string {
   const isReply = threadTs !== null && threadTs !== ts;
@@ -139,8 +158,17 @@ const CATEGORY_KIND: Record<TCategory, TEventKind> = {
   bot_reply: "message",
 };
 
-/** `atMs` is `at` as a number, kept so sorting, ranges and gaps never parse dates again. */
-type TDraftEvent = TTimelineEvent & { order: number; markKind: TMarkInput["sourceKind"]; markKey: string; atMs: number };
+/**
+ * An event while the stream is assembled: the final event object (built
+ * once, no copies) and what ordering, ranges and marks need. `atMs` is `at`
+ * as a number, so sorting, ranges and gaps never parse dates again.
+ */
+type TDraftEvent = { e: TTimelineEvent; order: number; markKind: TMarkInput["sourceKind"]; markKey: string; atMs: number; sortAt: number };
+
+/** Shared by every event without edits or marks (a cached timeline is frozen, so sharing is safe). */
+const PLAIN_FLAGS: TTimelineEvent["flags"] = { edited: false, editedAt: null, editedAfterIncident: false, deleted: false, versions: 1 };
+const NO_MARKS: TEventMarks = { keyEvent: null, note: null, hidden: false };
+const NONE: never[] = [];
 
 /** Build the merged timeline of one channel (optionally one time range of it). */
 export function buildTimeline(input: TTimelineInput): TTimeline {
@@ -158,8 +186,6 @@ export function buildTimeline(input: TTimelineInput): TTimeline {
     executionId,
     href,
   });
-  const noMarks = (): TEventMarks => ({ keyEvent: null, note: null, hidden: false });
-  const noFlags = { edited: false, editedAt: null, editedAfterIncident: false, deleted: false, versions: 1 };
 
   const messages = [...input.messages].sort((a, b) => a.postedAt.getTime() - b.postedAt.getTime() || a.ts.localeCompare(b.ts));
   const drafts: TDraftEvent[] = [];
@@ -236,7 +262,7 @@ export function buildTimeline(input: TTimelineInput): TTimeline {
         status: reply.status,
         exitCode: reply.exitCode,
         startedAt: new Date(startedAt).toISOString(),
-        finishedAt: m.postedAt.toISOString(),
+        finishedAt: isoOfDate(m.postedAt),
         durationMs: reply.durationMs ?? (p.startAt !== null ? at - startedAt : null),
         output: clip(plainOf(m.searchText.split("\n").slice(1).join("\n")), MAX_OUTPUT) || null,
         triggerTs: p.ts,
@@ -245,45 +271,56 @@ export function buildTimeline(input: TTimelineInput): TTimeline {
   }
 
   let firstFiringSeen = false;
+  const byMessageTs = new Map<string, TDraftEvent>();
   for (const m of messages) {
     if (foldedReplies.has(m.ts)) continue;
     const isBot = m.authorIsBot || m.botId !== null || m.subtype === "bot_message";
     const isReply = m.threadTs !== null && m.threadTs !== m.ts;
     const actorName = m.authorIsBot || !m.authorName ? (m.username ?? m.authorName) : m.authorName;
-    const flags = {
-      edited: m.editedAt !== null || m.versions > 1,
-      editedAt: m.editedAt ? m.editedAt.toISOString() : null,
-      editedAfterIncident: Boolean(m.editedAt && input.incidentEnd && m.editedAt > input.incidentEnd),
-      deleted: m.deleted,
-      versions: m.versions,
-    };
-    const base = {
+    const atMs = m.postedAt.getTime();
+    const flags: TTimelineEvent["flags"] =
+      m.editedAt === null && m.versions <= 1 && !m.deleted
+        ? PLAIN_FLAGS
+        : {
+            edited: m.editedAt !== null || m.versions > 1,
+            editedAt: m.editedAt ? isoOfDate(m.editedAt) : null,
+            editedAfterIncident: Boolean(m.editedAt && input.incidentEnd && m.editedAt > input.incidentEnd),
+            deleted: m.deleted,
+            versions: m.versions,
+          };
+    // Every message event has one shape (the same property order), classified fields filled in below.
+    const e: TTimelineEvent = {
       id: `m:${m.ts}`,
-      at: m.postedAt.toISOString(),
-      atMs: m.postedAt.getTime(),
+      at: isoOfDate(m.postedAt),
+      kind: "message",
+      category: null,
+      tags: NONE,
+      ruleId: null,
+      keyEvent: false,
       actor: actorName ?? null,
       actorId: m.authorId,
       isBot,
+      text: DELETED_TEXT,
       threadTs: m.threadTs,
       isReply,
       source: source(m.ts, m.threadTs, null, buildMessageHref(channel.id, m.ts, m.threadTs)),
+      alert: null,
       execution: null,
       flags,
-      marks: noMarks(),
-      order: order++,
-      markKind: "message" as const,
-      markKey: m.ts,
+      marks: NO_MARKS,
+      links: NONE,
+      mentions: NONE,
     };
-    if (m.deleted) {
-      drafts.push({ ...base, kind: "message", category: null, tags: [], ruleId: null, keyEvent: false, text: DELETED_TEXT, alert: null, links: [], mentions: [] });
-      continue;
-    }
+    const d: TDraftEvent = { e, order: order++, markKind: "message", markKey: m.ts, atMs, sortAt: atMs };
+    drafts.push(d);
+    byMessageTs.set(m.ts, d);
+    if (m.deleted) continue;
     const plain = plainOf(m.text);
     // Most people's messages have no attachments: their searchable text is their text.
     const bodyPlain = !m.searchText || m.searchText === m.text ? plain : plainOf(m.searchText);
-    const text = clip(plain || bodyPlain.split("\n").filter(Boolean).join(" · "), MAX_TEXT);
     const links = findLinks(m.searchText || m.text);
-    const mentions = m.text.includes("<@") ? [...new Set([...m.text.matchAll(/<@([A-Z0-9]+)(?:\|[^>]*)?>/g)].map((x) => x[1]!))] : [];
+    if (links.length) e.links = links;
+    if (m.text.includes("<@")) e.mentions = [...new Set([...m.text.matchAll(/<@([A-Z0-9]+)(?:\|[^>]*)?>/g)].map((x) => x[1]!))];
     const alert = recognizeAlert({ sender: m.username ?? m.authorName, isBot, body: m.searchText || m.text });
     if (alert) {
       let kind: TEventKind = "alert";
@@ -312,81 +349,85 @@ export function buildTimeline(input: TTimelineInput): TTimeline {
       const title = plainOf(alert.title);
       const detail = bodyPlain.split("\n").map((l) => l.trim()).find((l) => l && l !== title && !title.includes(l) && !/^https?:/.test(l)) ?? "";
       const alertText = plain || [title, detail].filter(Boolean).join(" · ");
-      drafts.push({ ...base, kind, category, tags: [], ruleId: `alert.${alert.provider}.${alert.state}`, keyEvent, text: clip(alertText, 300), alert, links, mentions });
+      e.kind = kind;
+      e.category = category;
+      e.ruleId = `alert.${alert.provider}.${alert.state}`;
+      e.keyEvent = keyEvent;
+      e.text = clip(alertText, 300);
+      e.alert = alert;
       continue;
     }
     const c = classifyMessage({ plain: plain || bodyPlain, raw: m.text, isBot });
     const category = c.category;
-    drafts.push({
-      ...base,
-      kind: category ? CATEGORY_KIND[category] : "message",
-      category,
-      tags: c.tags,
-      ruleId: c.ruleId,
-      keyEvent: category !== null && category !== "bot_reply",
-      text,
-      alert: null,
-      links,
-      mentions,
-    });
+    e.kind = category ? CATEGORY_KIND[category] : "message";
+    e.category = category;
+    if (c.tags.length) e.tags = c.tags;
+    e.ruleId = c.ruleId;
+    e.keyEvent = category !== null && category !== "bot_reply";
+    e.text = clip(plain || bodyPlain.split("\n").filter(Boolean).join(" · "), MAX_TEXT);
   }
 
   // Only the first acknowledgement is the acknowledgement; later ones are chatter.
   let ackSeen = false;
-  for (const d of drafts) {
-    if (d.category !== "acknowledgement") continue;
-    if (ackSeen) d.keyEvent = false;
+  for (const { e } of drafts) {
+    if (e.category !== "acknowledgement") continue;
+    if (ackSeen) e.keyEvent = false;
     ackSeen = true;
   }
 
   // Without an alert, the first report of a symptom by a person is the detection, else their first message.
   if (!firstFiringSeen) {
-    const reports = drafts.filter((d) => !d.isBot && !d.flags.deleted && !d.isReply && d.markKind === "message" && (!from || d.atMs >= from.getTime()));
-    const first = reports.find((d) => isSymptomReport(d.text)) ?? reports[0];
+    const reports = drafts.filter((d) => !d.e.isBot && !d.e.flags.deleted && !d.e.isReply && (!from || d.atMs >= from.getTime()));
+    const first = reports.find((d) => isSymptomReport(d.e.text)) ?? reports[0];
     if (first) {
-      first.kind = "detection";
-      first.category = "detection";
-      first.ruleId = "detection.first-report";
-      first.keyEvent = true;
+      first.e.kind = "detection";
+      first.e.category = "detection";
+      first.e.ruleId = "detection.first-report";
+      first.e.keyEvent = true;
     }
   }
 
-  const messageOrder = new Map(drafts.map((d) => [d.markKey, d.order]));
   const execEvent = (x: TExecutionView, id: string, markKey: string): TDraftEvent => {
     const failed = x.status === "failed";
     const verdict = x.status === "succeeded" ? "succeeded" : x.status;
     const exit = x.exitCode !== null ? `, exit code ${x.exitCode}` : "";
+    const mitigation = isMitigationCommand(x.command);
+    const trigger = x.triggerTs !== null ? byMessageTs.get(x.triggerTs) : undefined;
+    const atMs = Date.parse(x.startedAt);
     return {
-      id,
-      at: x.startedAt,
-      atMs: Date.parse(x.startedAt),
-      kind: "execution",
-      category: isMitigationCommand(x.command) ? "mitigation" : null,
-      tags: failed ? ["went_poorly"] : [],
-      ruleId: x.origin === "chat" ? "execution.chat-reply" : "execution.record",
-      keyEvent: failed || isMitigationCommand(x.command),
-      actor: x.invoker,
-      actorId: null,
-      isBot: false,
-      text: `${x.command} — ${verdict}${exit}`,
-      threadTs: null,
-      isReply: false,
-      source: source(
-        x.triggerTs,
-        null,
-        x.id,
-        x.id !== null ? buildExecutionHref(x.id) : buildMessageHref(channel.id, x.triggerTs ?? markKey, null),
-      ),
-      alert: null,
-      execution: x,
-      flags: noFlags,
-      marks: noMarks(),
-      links: [],
-      mentions: [],
-      // Right after the message that asked for it.
-      order: (x.triggerTs !== null ? (messageOrder.get(x.triggerTs) ?? order) : order) + 0.5,
+      e: {
+        id,
+        at: x.startedAt,
+        kind: "execution",
+        category: mitigation ? "mitigation" : null,
+        tags: failed ? ["went_poorly"] : NONE,
+        ruleId: x.origin === "chat" ? "execution.chat-reply" : "execution.record",
+        keyEvent: failed || mitigation,
+        actor: x.invoker,
+        actorId: null,
+        isBot: false,
+        text: `${x.command} — ${verdict}${exit}`,
+        threadTs: null,
+        isReply: false,
+        source: source(
+          x.triggerTs,
+          null,
+          x.id,
+          x.id !== null ? buildExecutionHref(x.id) : buildMessageHref(channel.id, x.triggerTs ?? markKey, null),
+        ),
+        alert: null,
+        execution: x,
+        flags: PLAIN_FLAGS,
+        marks: NO_MARKS,
+        links: NONE,
+        mentions: NONE,
+      },
+      // Right after the message that asked for it (inline), even if the bot was slow to start.
+      order: (trigger ? trigger.order : order) + 0.5,
       markKind: "execution",
       markKey,
+      atMs,
+      sortAt: trigger ? trigger.atMs : atMs,
     };
   };
 
@@ -405,8 +446,8 @@ export function buildTimeline(input: TTimelineInput): TTimeline {
           invoker: nameOf(x.invoker) ?? x.invoker,
           status: normalizeExecutionStatus(x.status, x.exitCode),
           exitCode: x.exitCode,
-          startedAt: x.startedAt.toISOString(),
-          finishedAt: x.finishedAt ? x.finishedAt.toISOString() : null,
+          startedAt: isoOfDate(x.startedAt),
+          finishedAt: x.finishedAt ? isoOfDate(x.finishedAt) : null,
           durationMs,
           output: x.output ? clip(x.output, MAX_OUTPUT) : null,
           triggerTs: x.messageTs,
@@ -417,90 +458,69 @@ export function buildTimeline(input: TTimelineInput): TTimeline {
     );
   }
 
-  for (const e of input.channelEvents) {
+  for (const ev of input.channelEvents) {
+    const atMs = ev.occurredAt.getTime();
     drafts.push({
-      id: `e:${e.ts}`,
-      at: e.occurredAt.toISOString(),
-      atMs: e.occurredAt.getTime(),
-      kind: "channel_event",
-      category: null,
-      tags: [],
-      ruleId: `channel_event.${e.kind}`,
-      keyEvent: false,
-      actor: nameOf(e.actor) ?? e.actor,
-      actorId: e.actor,
-      isBot: false,
-      text: clip(plainOf(e.text), MAX_TEXT),
-      threadTs: null,
-      isReply: false,
-      source: source(e.ts, null, null, buildMessageHref(channel.id, e.ts, null)),
-      alert: null,
-      execution: null,
-      flags: noFlags,
-      marks: noMarks(),
-      links: [],
-      mentions: [],
+      e: {
+        id: `e:${ev.ts}`,
+        at: isoOfDate(ev.occurredAt),
+        kind: "channel_event",
+        category: null,
+        tags: NONE,
+        ruleId: `channel_event.${ev.kind}`,
+        keyEvent: false,
+        actor: nameOf(ev.actor) ?? ev.actor,
+        actorId: ev.actor,
+        isBot: false,
+        text: clip(plainOf(ev.text), MAX_TEXT),
+        threadTs: null,
+        isReply: false,
+        source: source(ev.ts, null, null, buildMessageHref(channel.id, ev.ts, null)),
+        alert: null,
+        execution: null,
+        flags: PLAIN_FLAGS,
+        marks: NO_MARKS,
+        links: NONE,
+        mentions: NONE,
+      },
       order: order++,
       markKind: "channel_event",
-      markKey: e.ts,
+      markKey: ev.ts,
+      atMs,
+      sortAt: atMs,
     });
   }
 
   // Human marks, by source identity.
-  const marks = new Map<string, TMarkInput[]>();
-  for (const mk of input.marks ?? []) {
-    const k = `${mk.sourceKind}|${mk.sourceKey}`;
-    marks.set(k, [...(marks.get(k) ?? []), mk]);
-  }
-  for (const d of drafts) {
-    for (const mk of marks.get(`${d.markKind}|${d.markKey}`) ?? []) {
-      if (mk.kind === "key_event") {
-        d.marks.keyEvent = mk.active;
-        d.keyEvent = mk.active;
-      } else if (mk.kind === "note" && mk.active) d.marks.note = mk.note;
-      else if (mk.kind === "hide" && mk.active) d.marks.hidden = true;
+  if (input.marks?.length) {
+    const marks = new Map<string, TMarkInput[]>();
+    for (const mk of input.marks) {
+      const k = `${mk.sourceKind}|${mk.sourceKey}`;
+      marks.set(k, [...(marks.get(k) ?? []), mk]);
+    }
+    for (const d of drafts) {
+      const own = marks.get(`${d.markKind}|${d.markKey}`);
+      if (!own) continue;
+      const e = d.e;
+      e.marks = { ...NO_MARKS };
+      for (const mk of own) {
+        if (mk.kind === "key_event") {
+          e.marks.keyEvent = mk.active;
+          e.keyEvent = mk.active;
+        } else if (mk.kind === "note" && mk.active) e.marks.note = mk.note;
+        else if (mk.kind === "hide" && mk.active) e.marks.hidden = true;
+      }
     }
   }
 
-  // An execution sits right after the message that asked for it (inline), even if the bot was slow to start.
-  const atOf = new Map<string, number>();
-  for (const d of drafts) if (d.markKind === "message") atOf.set(d.markKey, d.atMs);
-  const sortKey = new Map<TDraftEvent, number>();
-  for (const d of drafts) {
-    const trigger = d.execution?.triggerTs;
-    const triggerAt = trigger ? atOf.get(trigger) : undefined;
-    sortKey.set(d, triggerAt ?? d.atMs);
-  }
-  drafts.sort((a, b) => sortKey.get(a)! - sortKey.get(b)! || a.order - b.order);
+  drafts.sort((a, b) => a.sortAt - b.sortAt || a.order - b.order);
 
   const fromMs = from ? from.getTime() : -Infinity;
   const toMs = to ? to.getTime() : Infinity;
   const inScope = from || to ? drafts.filter((d) => d.atMs >= fromMs && d.atMs <= toMs) : drafts;
-  const hiddenCount = inScope.filter((d) => d.marks.hidden).length;
-  const visible = input.includeHidden ? inScope : inScope.filter((d) => !d.marks.hidden);
-  // An explicit copy: object rest spread over 20,000 events is several times slower.
-  const events: TTimelineEvent[] = visible.map((d) => ({
-    id: d.id,
-    at: d.at,
-    kind: d.kind,
-    category: d.category,
-    tags: d.tags,
-    ruleId: d.ruleId,
-    keyEvent: d.keyEvent,
-    actor: d.actor,
-    actorId: d.actorId,
-    isBot: d.isBot,
-    text: d.text,
-    threadTs: d.threadTs,
-    isReply: d.isReply,
-    source: d.source,
-    alert: d.alert,
-    execution: d.execution,
-    flags: d.flags,
-    marks: d.marks,
-    links: d.links,
-    mentions: d.mentions,
-  }));
+  const hiddenCount = inScope.filter((d) => d.e.marks.hidden).length;
+  const visible = input.includeHidden || hiddenCount === 0 ? inScope : inScope.filter((d) => !d.e.marks.hidden);
+  const events: TTimelineEvent[] = visible.map((d) => d.e);
 
   const gapMs = (input.gapMinutes ?? 15) * 60_000;
   const gaps: TQuietGap[] = [];
