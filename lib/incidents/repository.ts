@@ -153,19 +153,6 @@ export async function selectIncidentVersions(
   return r.rows;
 }
 
-/** Append to the audit log. */
-export async function insertIncidentAudit(
-  db: TDb,
-  a: { actorId: number | null; action: string; target: string; details: Record<string, unknown> },
-): Promise<void> {
-  await db.query(`INSERT INTO audit_event (actor_id, action, target, details) VALUES ($1, $2, $3, $4::jsonb)`, [
-    a.actorId,
-    a.action,
-    a.target,
-    JSON.stringify(a.details),
-  ]);
-}
-
 /** Message counts per bucket of [from, to] for the activity sparkline. */
 export async function selectActivity(db: TDb, channelId: number, from: Date, to: Date, buckets: number): Promise<number[]> {
   const r = await db.query<{ b: number; n: number }>(

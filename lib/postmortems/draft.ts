@@ -77,6 +77,11 @@ export function collectDraftFacts(t: TTimeline, base = ""): TDraftFacts {
 
 /** Build the draft Markdown for an incident. */
 export function buildPostmortemMarkdown(incident: TIncident, derived: TDerivedIncident, t: TTimeline, opts: TOpts): string {
+  return draftPostmortem(incident, derived, t, opts).markdown;
+}
+
+/** The draft Markdown and the facts it reports (collected once: a large incident has tens of thousands of events). */
+export function draftPostmortem(incident: TIncident, derived: TDerivedIncident, t: TTimeline, opts: TOpts): { markdown: string; facts: TDraftFacts } {
   const base = opts.baseUrl?.replace(/\/$/, "") ?? "";
   const facts = collectDraftFacts(t, base);
   const byId = new Map(t.events.map((e) => [e.id, e]));
@@ -187,5 +192,5 @@ export function buildPostmortemMarkdown(incident: TIncident, derived: TDerivedIn
     ].join("\n"),
   };
   void names;
-  return fillTemplate(opts.template ?? DEFAULT_TEMPLATE, values).replace(/\n{3,}/g, "\n\n");
+  return { markdown: fillTemplate(opts.template ?? DEFAULT_TEMPLATE, values).replace(/\n{3,}/g, "\n\n"), facts };
 }

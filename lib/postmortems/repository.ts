@@ -2,16 +2,31 @@ import type { TDb } from "../db";
 
 /** SQL for postmortem drafts (one row per version). */
 
-/** A stored draft version. */
-export type TDraftRow = { version: number; origin: "generated" | "edited"; markdown: string; based_on_version: number | null; author_id: number | null; created_at: Date };
+/** A stored draft version; `markdown` is null where it was not read. */
+export type TDraftRow = { version: number; origin: "generated" | "edited"; markdown: string | null; based_on_version: number | null; author_id: number | null; created_at: Date };
 
-/** Every version of an incident's postmortem, oldest first. */
+/**
+ * Every version of an incident's postmortem, oldest first, with the text of
+ * the latest generated and the latest edited version only: a large
+ * incident's draft is megabytes, and it is regenerated often.
+ */
 export async function selectDrafts(db: TDb, incidentId: number): Promise<TDraftRow[]> {
   const r = await db.query<TDraftRow>(
-    `SELECT version, origin, markdown, based_on_version, author_id, created_at FROM postmortem_draft WHERE incident_id = $1 ORDER BY version`,
+    `SELECT version, origin, CASE WHEN version = max(version) OVER (PARTITION BY origin) THEN markdown END AS markdown,
+            based_on_version, author_id, created_at
+     FROM postmortem_draft WHERE incident_id = $1 ORDER BY version`,
     [incidentId],
   );
   return r.rows;
+}
+
+/** One version, with its text. */
+export async function selectDraft(db: TDb, incidentId: number, version: number): Promise<TDraftRow | null> {
+  const r = await db.query<TDraftRow>(
+    `SELECT version, origin, markdown, based_on_version, author_id, created_at FROM postmortem_draft WHERE incident_id = $1 AND version = $2`,
+    [incidentId, version],
+  );
+  return r.rows[0] ?? null;
 }
 
 /** Append a version; returns its number. */
@@ -26,9 +41,4 @@ export async function insertDraft(
     [d.incidentId, d.origin, d.markdown, d.basedOnVersion, d.authorId],
   );
   return r.rows[0]!.version;
-}
-
-/** Append to the audit log. */
-export async function insertPostmortemAudit(db: TDb, a: { actorId: number | null; action: string; target: string; details: Record<string, unknown> }): Promise<void> {
-  await db.query(`INSERT INTO audit_event (actor_id, action, target, details) VALUES ($1, $2, $3, $4::jsonb)`, [a.actorId, a.action, a.target, JSON.stringify(a.details)]);
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { recordAuditEvent } from "../access/service";
 import type { TViewer } from "../access/types";
 import type { TDb } from "../db";
 import { AppError } from "../errors";
@@ -6,8 +7,8 @@ import { findActiveRedactionsInChannel, formatRedactedText, type TActiveRedactio
 import { maskSecrets } from "../compliance/secrets";
 import { findIncident, findIncidentTimeline } from "../incidents/service";
 import { diffLines, type TDiffLine } from "./diff";
-import { buildPostmortemMarkdown, collectDraftFacts, type TDraftFacts } from "./draft";
-import { insertDraft, insertPostmortemAudit, selectDrafts, type TDraftRow } from "./repository";
+import { draftPostmortem, type TDraftFacts } from "./draft";
+import { insertDraft, selectDraft, selectDrafts, type TDraftRow } from "./repository";
 
 /**
  * Postmortem drafts: generated deterministically from the archive, edited by
@@ -70,7 +71,7 @@ async function draftOverlayFor(db: TDb, channelId: number): Promise<TDraftOverla
 }
 
 function view(r: TDraftRow, overlay: TDraftOverlay = maskSecrets): TDraftView {
-  return { version: r.version, origin: r.origin, markdown: overlay(r.markdown), basedOnVersion: r.based_on_version, authorId: r.author_id, createdAt: r.created_at.toISOString() };
+  return { version: r.version, origin: r.origin, markdown: overlay(r.markdown ?? ""), basedOnVersion: r.based_on_version, authorId: r.author_id, createdAt: r.created_at.toISOString() };
 }
 
 function stateOf(rows: TDraftRow[], overlay: TDraftOverlay = maskSecrets): TPostmortemState {
@@ -86,7 +87,7 @@ function stateOf(rows: TDraftRow[], overlay: TDraftOverlay = maskSecrets): TPost
       return rest;
     }),
     notice: newer && edited ? `A newer generated draft (version ${newer.version}) exists; your edited version ${edited.version} is kept as the current draft.` : null,
-    diff: newer && edited ? diffLines(overlay(edited.markdown), overlay(newer.markdown)) : null,
+    diff: newer && edited ? diffLines(overlay(edited.markdown ?? ""), overlay(newer.markdown ?? "")) : null,
   };
 }
 
@@ -104,18 +105,18 @@ export async function generatePostmortem(
   opts: TGenerateOptions = {},
 ): Promise<{ state: TPostmortemState; generated: string; facts: TDraftFacts; stored: boolean }> {
   const { incident, timeline, derived } = await findIncidentTimeline(db, viewer, incidentId);
-  const generated = buildPostmortemMarkdown(incident, derived, timeline, { tz: opts.tz ?? "UTC", baseUrl: opts.baseUrl, template: opts.template });
+  const { markdown: generated, facts } = draftPostmortem(incident, derived, timeline, { tz: opts.tz ?? "UTC", baseUrl: opts.baseUrl, template: opts.template });
   const rows = await selectDrafts(db, incidentId);
   const lastGenerated = rows.filter((r) => r.origin === "generated").at(-1);
   let stored = false;
   if (!lastGenerated || lastGenerated.markdown !== generated) {
     const version = await insertDraft(db, { incidentId, origin: "generated", markdown: generated, basedOnVersion: rows.at(-1)?.version ?? null, authorId: opts.actorId ?? null });
-    await insertPostmortemAudit(db, { actorId: opts.actorId ?? null, action: "postmortem.generate", target: `incident:${incidentId}`, details: { version } });
+    await recordAuditEvent(db, { actorId: opts.actorId ?? null, action: "postmortem.generate", target: `incident:${incidentId}`, details: { version } });
     stored = true;
   }
   const overlay = await draftOverlayFor(db, incident.channel.id);
   const drafts = stored ? await selectDrafts(db, incidentId) : rows;
-  return { state: stateOf(drafts, overlay), generated: overlay(generated), facts: collectDraftFacts(timeline, opts.baseUrl ?? ""), stored };
+  return { state: stateOf(drafts, overlay), generated: overlay(generated), facts, stored };
 }
 
 /** The postmortem's versions and current draft (no generation). */
@@ -127,7 +128,7 @@ export async function findPostmortem(db: TDb, viewer: TViewer, incidentId: numbe
 /** One version's text. */
 export async function findPostmortemVersion(db: TDb, viewer: TViewer, incidentId: number, version: number): Promise<TDraftView> {
   const incident = await findIncident(db, viewer, incidentId);
-  const row = (await selectDrafts(db, incidentId)).find((r) => r.version === version);
+  const row = await selectDraft(db, incidentId, version);
   if (!row) throw new AppError("not_found", "no such postmortem version", { field: "version" });
   return view(row, await draftOverlayFor(db, incident.channel.id));
 }
@@ -150,6 +151,6 @@ export async function saveEditedDraft(db: TDb, viewer: TViewer, incidentId: numb
   const based = parsed.data.basedOnVersion;
   if (based !== null && !rows.some((r) => r.version === based)) throw new AppError("bad_input", "no such version to base the edit on", { field: "basedOnVersion" });
   const version = await insertDraft(db, { incidentId, origin: "edited", markdown: parsed.data.markdown, basedOnVersion: based, authorId: viewer.userId || null });
-  await insertPostmortemAudit(db, { actorId: viewer.userId || null, action: "postmortem.edit", target: `incident:${incidentId}`, details: { version, basedOnVersion: based } });
+  await recordAuditEvent(db, { actorId: viewer.userId || null, action: "postmortem.edit", target: `incident:${incidentId}`, details: { version, basedOnVersion: based } });
   return stateOf(await selectDrafts(db, incidentId), await draftOverlayFor(db, incident.channel.id));
 }
