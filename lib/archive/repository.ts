@@ -98,13 +98,8 @@ export type TMessageRow = {
   last_reply_at: Date | null;
 };
 
-/**
- * Whether a message is pinned now: its latest pin or unpin event decides
- * (an unpin after a pin clears it); without events, what the source said.
- */
-const PINNED_NOW = (m: string) => `COALESCE((SELECT pe.kind = 'pin' FROM channel_event pe
-    WHERE pe.channel_id = ${m}.channel_id AND pe.value = ${m}.ts AND pe.kind IN ('pin', 'unpin')
-    ORDER BY pe.occurred_at DESC, pe.ts DESC LIMIT 1), ${m}.pinned)`;
+/** Whether a message is pinned now (the database function holds the one definition: latest pin/unpin event, else the source's flag). */
+const PINNED_NOW = (m: string) => `message_pinned_now(${m}.channel_id, ${m}.ts, ${m}.pinned)`;
 
 const MESSAGE_COLUMNS = `m.id, m.ts, m.thread_ts, m.bot_id, m.username, m.subtype, m.text, m.search_text, m.posted_at,
   m.edited_ts, m.edited_at, m.deleted, m.deleted_at, ${PINNED_NOW("m")} AS pinned,

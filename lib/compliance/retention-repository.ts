@@ -66,9 +66,7 @@ const EXPIRED = `
   ) pol
   JOIN message m ON m.channel_id = k.id AND m.posted_at < $1::timestamptz - make_interval(days => pol.keep_days)
   WHERE pol.keep_days IS NOT NULL
-    AND NOT (pol.keep_pinned AND coalesce(
-      (SELECT ce.kind = 'pin' FROM channel_event ce WHERE ce.channel_id = m.channel_id AND ce.value = m.ts AND ce.kind IN ('pin', 'unpin')
-       ORDER BY ce.ts::numeric DESC LIMIT 1), m.pinned))`;
+    AND NOT (pol.keep_pinned AND message_pinned_now(m.channel_id, m.ts, m.pinned))`;
 
 export interface TExpiredByChannel {
   channelId: number;

@@ -148,7 +148,7 @@ export async function selectMessagesForIndex(db: TDb, afterId: number, limit: nu
             extract(epoch FROM m.posted_at)::float8 AS posted_epoch, p.external_id AS author_external_id,
             coalesce(nullif(p.display_name, ''), nullif(p.real_name, ''), p.name, m.username) AS author_name,
             lower(concat_ws(' ', p.name, p.real_name, p.display_name, p.email, m.username)) AS author_keys,
-            m.search_text, m.deleted, m.pinned, m.edited_ts IS NOT NULL AS edited,
+            m.search_text, m.deleted, message_pinned_now(m.channel_id, m.ts, m.pinned) AS pinned, m.edited_ts IS NOT NULL AS edited,
             (m.bot_id IS NOT NULL OR m.subtype = 'bot_message' OR coalesce(p.is_bot, false)) AS is_bot,
             EXISTS (SELECT 1 FROM reaction r WHERE r.message_id = m.id) AS has_reaction,
             EXISTS (SELECT 1 FROM message_file f WHERE f.message_id = m.id) AS has_file,

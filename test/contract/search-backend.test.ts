@@ -170,6 +170,28 @@ for (const backendCase of BACKENDS) {
       assert.ok((await run(alice, "is:bot")).hits.some((h) => h.text.includes("DiskFull")));
     });
 
+    it("has:pin finds what is pinned now: a source's pin flag, a pin event, and not after an unpin", async () => {
+      const pinEvent = (ts: string, kind: "pin" | "unpin", at: string, itemId: number) =>
+        t.pool.query(
+          `INSERT INTO channel_event (channel_id, ts, kind, subtype, actor, value, text, occurred_at, source, raw_sha256)
+           SELECT m.channel_id, $1, $2, $3, 'U0ALICE', m.ts, '', $4, 'test', 'x' FROM message m WHERE m.id = $5`,
+          [ts, kind, kind === "pin" ? "pinned_item" : "unpinned_item", at, itemId],
+        );
+      const flagged = ids.get(OPS_LINES[3]!)!;
+      const byEvent = ids.get(OPS_LINES[5]!)!;
+      await t.pool.query("UPDATE message SET pinned = true WHERE id = $1", [flagged]);
+      await pinEvent("1712000000.000100", "pin", "2024-04-01T20:00:00Z", byEvent);
+      await drainSearchOutbox(t.pool);
+      assert.deepEqual((await texts(alice, "has:pin")).sort(), [OPS_LINES[3]!, OPS_LINES[5]!].sort());
+      await pinEvent("1712003600.000100", "unpin", "2024-04-01T21:00:00Z", flagged);
+      await pinEvent("1712007200.000100", "unpin", "2024-04-01T22:00:00Z", byEvent);
+      await pinEvent("1712010800.000100", "pin", "2024-04-01T23:00:00Z", byEvent);
+      await drainSearchOutbox(t.pool);
+      assert.deepEqual(await texts(alice, "has:pin"), [OPS_LINES[5]!], "the unpin clears the source's flag; the later pin counts");
+      assert.deepEqual(await texts(alice, "nginx has:pin"), [OPS_LINES[5]!]);
+      assert.deepEqual(await texts(alice, "HTTP has:pin"), []);
+    });
+
     it("filters by bot executions", async () => {
       assert.deepEqual(await texts(alice, "command:deploy"), [OPS_LINES[6]!]);
       assert.deepEqual(await texts(alice, "status:failed"), [OPS_LINES[6]!]);

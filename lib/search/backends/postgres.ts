@@ -118,7 +118,10 @@ function compileFilter(ctx: TCompileContext, f: TSearchFilter): string {
         case "file":
           return "EXISTS (SELECT 1 FROM message_file sf WHERE sf.message_id = m.id)";
         case "pin":
-          return "m.pinned";
+          // Candidates (flagged by the source, or pinned by an event) first, so a lone has:pin does not test every message.
+          return `(m.id IN (SELECT pm.id FROM message pm WHERE pm.pinned
+                            UNION SELECT pm.id FROM channel_event pe JOIN message pm ON pm.channel_id = pe.channel_id AND pm.ts = pe.value WHERE pe.kind = 'pin')
+                   AND message_pinned_now(m.channel_id, m.ts, m.pinned))`;
       }
       break;
     case "is":
