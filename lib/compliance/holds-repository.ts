@@ -22,12 +22,16 @@ export interface TLegalHoldRow {
 /**
  * SQL: hold alias `h` covers message alias `m` (and is active). Empty
  * channel or person lists mean any; the range is [from_at, to_at) on the
- * posting time.
+ * posting time. A person (a custodian) is covered as the author of a
+ * message anywhere and as a member of a direct conversation (DM or group
+ * DM): what others wrote to them is theirs to preserve too.
  */
 export function holdCoversSql(h: string, m: string): string {
   return `(${h}.released_at IS NULL
     AND (jsonb_array_length(${h}.channel_ids) = 0 OR ${h}.channel_ids @> to_jsonb(${m}.channel_id))
-    AND (jsonb_array_length(${h}.person_ids) = 0 OR ${h}.person_ids @> to_jsonb(${m}.author_id))
+    AND (jsonb_array_length(${h}.person_ids) = 0 OR ${h}.person_ids @> to_jsonb(${m}.author_id)
+         OR EXISTS (SELECT 1 FROM channel hc JOIN membership hm ON hm.channel_id = hc.id
+                    WHERE hc.id = ${m}.channel_id AND hc.kind IN ('dm', 'mpdm') AND ${h}.person_ids @> to_jsonb(hm.person_id)))
     AND (${h}.from_at IS NULL OR ${m}.posted_at >= ${h}.from_at)
     AND (${h}.to_at IS NULL OR ${m}.posted_at < ${h}.to_at))`;
 }

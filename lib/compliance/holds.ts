@@ -13,8 +13,9 @@ import {
 } from "./holds-repository";
 
 /**
- * Legal holds: while a hold is active, no message in its scope (channels,
- * people as authors, a posting-time range; each empty = any) is purged by
+ * Legal holds: while a hold is active, no message in its scope (channels;
+ * people: what they wrote anywhere and every message of the DMs and group
+ * DMs they are in; a posting-time range; each empty = any) is purged by
  * retention, whatever the policies say. Holds are released, never deleted;
  * creating and releasing are audited.
  */
