@@ -26,6 +26,8 @@ const ZEnv = z.object({
   SLACK_TOKEN_KEY: z.string().min(1).optional(),
   /** Folder for export ZIPs made by workers (default: BACKSCROLL_HOME/exports); shared storage when web and workers run on several machines. */
   EXPORT_DIR: z.string().min(1).optional(),
+  /** Daily retention purge time (HH:MM, UTC) once a policy expires anything; `off` leaves purging to `backscroll retention run`. */
+  RETENTION_RUN_AT: z.string().regex(/^(?:(?:[01]?\d|2[0-3]):[0-5]\d|off)$/i, "HH:MM (UTC) or off").default("02:00"),
   /** The web app's address as browsers reach it (https://archive.example.com); OIDC redirect URIs are built from it. */
   PUBLIC_URL: z.string().url().optional(),
   /** Password sign-in on the login page and /api/auth/login; `false` leaves only OIDC / Sign in with Slack. */

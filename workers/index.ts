@@ -2,7 +2,7 @@ import os from "node:os";
 import type pg from "pg";
 import { isAppError } from "../lib/errors";
 import { logger } from "../lib/logger";
-import { JOBS } from "./registry";
+import { JOBS, scheduleRecurringJobs } from "./registry";
 
 /**
  * The worker loop: claims due jobs with SKIP LOCKED (many workers can share
@@ -35,6 +35,7 @@ export async function runWorker(opts: TWorkerOptions): Promise<void> {
   await listener.query("LISTEN backscroll_jobs");
   listener.on("notification", () => wake?.());
   log.info("worker started", { jobs: [...JOBS.keys()] });
+  await scheduleRecurringJobs(pool).catch((err: unknown) => log.error("scheduling recurring jobs failed", { error: err instanceof Error ? err.message : String(err) }));
   try {
     while (!signal.aborted) {
       await pool.query(

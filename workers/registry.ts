@@ -12,6 +12,7 @@ import { createExportJob } from "../lib/jobs/definitions/export.create-export";
 import { handleCreateExport } from "./handlers/export.create-export";
 import { purgeExpiredJob } from "../lib/jobs/definitions/compliance.purge-expired";
 import { handlePurgeExpired } from "./handlers/compliance.purge-expired";
+import { scheduleNextRetentionRun } from "../lib/compliance/retention-schedule";
 
 export interface TJobContext {
   pool: pg.Pool;
@@ -36,3 +37,8 @@ export const JOBS: ReadonlyMap<string, TRegistered> = new Map<string, TRegistere
   [createExportJob.name, { definition: createExportJob, handler: handleCreateExport as TJobHandler }],
   [purgeExpiredJob.name, { definition: purgeExpiredJob, handler: handlePurgeExpired as TJobHandler }],
 ]);
+
+/** Recurring jobs whose next run a starting worker makes sure is queued (idempotent: one job per slot). */
+export async function scheduleRecurringJobs(pool: pg.Pool): Promise<void> {
+  await scheduleNextRetentionRun(pool);
+}

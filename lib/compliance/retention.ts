@@ -2,6 +2,7 @@ import type pg from "pg";
 import { z } from "zod";
 import type { TDb } from "../db";
 import { AppError } from "../errors";
+import { scheduleNextRetentionRun } from "./retention-schedule";
 import { recordAuditEvent } from "../access/service";
 import { requestSearchIndexing } from "../search/service";
 import { recordContentBatch, type TContentLeaf } from "./content-digest";
@@ -76,6 +77,7 @@ export async function setRetentionPolicy(db: TDb, who: TComplianceActor, input: 
   }
   const keepDays = p.forever ? null : p.days!;
   const id = await upsertRetentionPolicy(db, { workspaceId, channelId, keepDays, keepPinned: p.keepPinned, updatedBy: who.actor });
+  await scheduleNextRetentionRun(db);
   const row = (await findRetentionPolicies(db)).find((r) => r.id === id)!;
   await recordAuditEvent(db, {
     actorId: who.userId,

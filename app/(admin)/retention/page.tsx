@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { getPool } from "@/lib/db";
 import { canManageRetention, listRetentionPolicies, listRetentionRuns, type TRetentionReport } from "@/lib/compliance/retention";
+import { findNextScheduledRetentionRun } from "@/lib/compliance/retention-schedule";
 import { requireViewer } from "@/app/_lib/session";
 
 export const dynamic = "force-dynamic";
@@ -23,7 +24,7 @@ export default async function RetentionPage({ searchParams }: TProps) {
   }
   const q = await searchParams;
   const pool = getPool();
-  const [policies, runs] = await Promise.all([listRetentionPolicies(pool), listRetentionRuns(pool, 20)]);
+  const [policies, runs, nextRun] = await Promise.all([listRetentionPolicies(pool), listRetentionRuns(pool, 20), findNextScheduledRetentionRun(pool)]);
   const shown = runs.find((r) => String(r.id) === q.run) ?? runs.find((r) => r.dryRun && r.status === "completed");
   const report = (shown?.report ?? null) as TRetentionReport | null;
   return (
@@ -36,6 +37,11 @@ export default async function RetentionPage({ searchParams }: TProps) {
         </p>
       </div>
       {q.queued && <p data-testid="purge-queued">Purge queued: a worker runs it (job compliance.purge-expired).</p>}
+      <p className="muted" data-testid="next-scheduled">
+        {nextRun
+          ? `Next scheduled purge: ${when(nextRun)} (daily at RETENTION_RUN_AT; each run queues the next).`
+          : "No scheduled purge: no policy expires anything, or RETENTION_RUN_AT is off."}
+      </p>
       <h2>Policies</h2>
       {policies.length === 0 ? (
         <p className="muted">No policies: every message is kept forever.</p>
