@@ -66,7 +66,12 @@ export type TSearchResult = {
 
 /** Counting stops here: "10,000+" is as useful as an exact figure and bounded in cost. */
 export const TOTAL_CAP = 10_000;
-export const FACET_SAMPLE = 10_000;
+/**
+ * Facets of a common search are counted over the first this-many matches
+ * the database finds (the page says so): reading 10,000 matches of a common
+ * word cost ~200 ms on 1,000,000 messages, 2,000 about 60 ms.
+ */
+export const FACET_SAMPLE = 2_000;
 
 export interface TSearchBackend {
   readonly name: string;

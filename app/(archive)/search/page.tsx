@@ -4,7 +4,7 @@ import { getPool } from "@/lib/db";
 import { isAppError } from "@/lib/errors";
 import { formatUtcDateTime } from "@/lib/archive/format-time";
 import { buildChannelPath } from "@/lib/archive/service";
-import type { TSearchHit, TSearchResult } from "@/lib/search/backend";
+import { FACET_SAMPLE, type TSearchHit, type TSearchResult } from "@/lib/search/backend";
 import { searchMessages } from "@/lib/search/service";
 import { requireViewer } from "@/app/_lib/session";
 import { SearchBoxClient } from "./search-box-client";
@@ -152,7 +152,7 @@ export default async function SearchPage({ searchParams }: TProps) {
                   </li>
                 ))}
               </ul>
-              {result.facets.isSampled && <p className="muted small">Counted over the first 10,000 matches.</p>}
+              {result.facets.isSampled && <p className="muted small">Counted over the first {FACET_SAMPLE.toLocaleString("en-US")} matches.</p>}
             </aside>
           )}
         </div>
