@@ -17,6 +17,7 @@ export function SiteHeader({ email, role, csrfToken }: { email: string; role: st
         {(role === "admin" || role === "auditor") && <Link href="/audit">Audit</Link>}
         {(role === "admin" || role === "auditor") && <Link href="/holds">Holds</Link>}
         {role === "admin" && <Link href="/retention">Retention</Link>}
+        {role === "admin" && <Link href="/users">Accounts</Link>}
       </nav>
       <form method="get" action="/search" className="header-search" role="search">
         <input type="search" name="q" placeholder="Search" aria-label="Search the archive" data-testid="header-search" />

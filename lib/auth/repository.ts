@@ -9,13 +9,14 @@ type TUserRow = {
   email: string;
   role: TRole;
   person_id: number | null;
+  person_external_id: string | null;
   person_name: string | null;
   disabled: boolean;
   created_at: Date;
   last_login_at: Date | null;
 };
 
-const USER_COLUMNS = `u.id, u.email, u.role, u.person_id,
+const USER_COLUMNS = `u.id, u.email, u.role, u.person_id, p.external_id AS person_external_id,
   COALESCE(NULLIF(p.display_name, ''), NULLIF(p.real_name, ''), p.name) AS person_name,
   u.disabled, u.created_at, u.last_login_at`;
 
@@ -25,6 +26,7 @@ function toSummary(r: TUserRow): TUserSummary {
     email: r.email,
     role: r.role,
     personId: r.person_id,
+    personExternalId: r.person_external_id,
     personName: r.person_name,
     disabled: r.disabled,
     createdAt: r.created_at.toISOString(),
@@ -243,4 +245,27 @@ export async function selectPersonIdsByEmail(db: TDb, email: string): Promise<nu
 /** Link an account to a chat person unless it is linked to one already. */
 export async function updateUserPersonIfUnset(db: TDb, userId: number, personId: number): Promise<void> {
   await db.query("UPDATE app_user SET person_id = $2 WHERE id = $1 AND person_id IS NULL", [userId, personId]);
+}
+
+/** Change an account's role, disabled flag and linked person (only the fields given). */
+export async function updateUserFields(db: TDb, userId: number, f: { role?: TRole; disabled?: boolean; personId?: number | null }): Promise<void> {
+  await db.query(
+    `UPDATE app_user SET role = CASE WHEN $2::boolean THEN $3::user_role ELSE role END,
+       disabled = CASE WHEN $4::boolean THEN $5::boolean ELSE disabled END,
+       person_id = CASE WHEN $6::boolean THEN $7::int ELSE person_id END
+     WHERE id = $1`,
+    [userId, f.role !== undefined, f.role ?? null, f.disabled !== undefined, f.disabled ?? null, f.personId !== undefined, f.personId ?? null],
+  );
+}
+
+/** Accounts that are enabled administrators, locked against concurrent demotions. */
+export async function lockActiveAdminIds(db: TDb): Promise<number[]> {
+  const r = await db.query<{ id: number }>("SELECT id FROM app_user WHERE role = 'admin' AND NOT disabled ORDER BY id FOR UPDATE");
+  return r.rows.map((x) => x.id);
+}
+
+/** End every session of an account; returns how many there were. */
+export async function deleteSessionsOfUser(db: TDb, userId: number): Promise<number> {
+  const r = await db.query("DELETE FROM session WHERE user_id = $1", [userId]);
+  return r.rowCount ?? 0;
 }

@@ -6,6 +6,8 @@ export type TUserSummary = {
   email: string;
   role: TRole;
   personId: number | null;
+  /** Source id (Slack `U…`) of the linked chat person, if any. */
+  personExternalId: string | null;
   /** Display name of the linked chat person, if any. */
   personName: string | null;
   disabled: boolean;

@@ -1,12 +1,33 @@
+import type pg from "pg";
 import { z } from "zod";
 import type { TDb } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { generatePassword, hashPassword } from "./password";
-import { insertUser, selectPersonIdsByExternalId, selectUserByEmail, selectUserById, selectUsers } from "./repository";
+import { withTransaction } from "@/lib/db";
+import {
+  deleteSessionsOfUser,
+  insertAuditEvent,
+  insertUser,
+  lockActiveAdminIds,
+  selectPersonIdsByExternalId,
+  selectUserByEmail,
+  selectUserById,
+  selectUsers,
+  updateUserFields,
+} from "./repository";
 import type { TUserSummary } from "./types";
 import type { TViewer } from "@/lib/access/types";
 
-/** Local accounts: creation and listing. Passwords are stored as scrypt hashes only. */
+/**
+ * Accounts: creation, listing, role changes, disabling and the link to a
+ * chat person. Passwords are stored as scrypt hashes only. Every change is
+ * audited with who made it.
+ */
+
+/** Who changes accounts: an account (null for the local CLI), a label, the client address. */
+export type TUserAdminActor = { userId: number | null; actor: string; ip?: string | null };
+
+const CLI_ACTOR: TUserAdminActor = { userId: null, actor: "cli" };
 
 export const MIN_PASSWORD_LENGTH = 8;
 
@@ -39,6 +60,7 @@ function isUniqueViolation(e: unknown): boolean {
 export async function createUser(
   db: TDb,
   input: TCreateUser,
+  by: TUserAdminActor = CLI_ACTOR,
 ): Promise<{ user: TUserSummary; password: string; generated: boolean }> {
   const parsed = ZCreateUser.safeParse(input);
   if (!parsed.success) {
@@ -46,19 +68,7 @@ export async function createUser(
     throw new AppError("bad_input", issue.message, { field: issue.path.join(".") });
   }
   const data = parsed.data;
-  let personId: number | null = null;
-  if (data.personExternalId) {
-    const ids = await selectPersonIdsByExternalId(db, data.personExternalId, data.workspaceId ?? null);
-    if (ids.length === 0) {
-      throw new AppError("bad_input", `no person with id ${data.personExternalId}`, { field: "personExternalId" });
-    }
-    if (ids.length > 1) {
-      throw new AppError("bad_input", `person id ${data.personExternalId} exists in several workspaces; give the workspace`, {
-        field: "workspaceId",
-      });
-    }
-    personId = ids[0]!;
-  }
+  const personId = data.personExternalId ? await resolvePerson(db, data.personExternalId, data.workspaceId ?? null) : null;
   const generated = data.password === undefined;
   const password = data.password ?? generatePassword();
   let id: number;
@@ -68,8 +78,74 @@ export async function createUser(
     if (isUniqueViolation(e)) throw new AppError("conflict", `a user with email ${data.email} already exists`, { field: "email" });
     throw e;
   }
-  const user = await selectUserById(db, id);
-  return { user: user!, password, generated };
+  const user = (await selectUserById(db, id))!;
+  await insertAuditEvent(db, {
+    actorId: by.userId,
+    actor: by.actor,
+    action: "user.create",
+    target: `user:${user.email}`,
+    details: { role: user.role, person: data.personExternalId ?? null },
+    ip: by.ip ?? null,
+  });
+  return { user, password, generated };
+}
+
+/** The one person with this source id (in `workspaceId` when given), or AppError naming the field. */
+async function resolvePerson(db: TDb, externalId: string, workspaceId: number | null): Promise<number> {
+  const ids = await selectPersonIdsByExternalId(db, externalId, workspaceId);
+  if (ids.length === 0) throw new AppError("bad_input", `no person with id ${externalId}`, { field: "personExternalId" });
+  if (ids.length > 1) throw new AppError("bad_input", `person id ${externalId} exists in several workspaces; give the workspace`, { field: "workspaceId" });
+  return ids[0]!;
+}
+
+/** Changes to an account; fields left out stay as they are. `personExternalId: null` unlinks. */
+export const ZUpdateUser = z
+  .object({
+    role: z.enum(["admin", "auditor", "member"]).optional(),
+    disabled: z.boolean().optional(),
+    personExternalId: z.string().trim().min(1).nullable().optional(),
+    workspaceId: z.number().int().positive().optional(),
+  })
+  .refine((u) => u.role !== undefined || u.disabled !== undefined || u.personExternalId !== undefined, { message: "nothing to change", path: ["role"] });
+export type TUpdateUser = z.input<typeof ZUpdateUser>;
+
+/**
+ * Change an account's role, disable or enable it, or link it to a chat
+ * person (which private conversations it may read). The last enabled
+ * administrator cannot be demoted or disabled, so the archive never loses
+ * its administration. Disabling ends the account's sessions at once; a role
+ * change applies to its next request. Each change is audited.
+ */
+export async function updateUser(db: pg.Pool, by: TUserAdminActor, email: string, input: TUpdateUser): Promise<TUserSummary> {
+  const parsed = ZUpdateUser.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new AppError("bad_input", issue.message, { field: issue.path.join(".") });
+  }
+  const u = parsed.data;
+  return withTransaction(async (tx) => {
+    const before = await selectUserByEmail(tx, email);
+    if (!before) throw new AppError("not_found", `No account ${email}`, { field: "email" });
+    const admins = await lockActiveAdminIds(tx);
+    const losesAdmin = before.role === "admin" && !before.disabled && ((u.role !== undefined && u.role !== "admin") || u.disabled === true);
+    if (losesAdmin && admins.length <= 1) {
+      throw new AppError("conflict", `${before.email} is the last enabled administrator: make another account admin first`, { field: u.disabled ? "disabled" : "role" });
+    }
+    const personId = u.personExternalId === undefined ? undefined : u.personExternalId === null ? null : await resolvePerson(tx, u.personExternalId, u.workspaceId ?? null);
+    await updateUserFields(tx, before.id, { role: u.role, disabled: u.disabled, personId });
+    const after = (await selectUserById(tx, before.id))!;
+    const audit = (action: string, details: Record<string, unknown>) =>
+      insertAuditEvent(tx, { actorId: by.userId, actor: by.actor, action, target: `user:${after.email}`, details, ip: by.ip ?? null });
+    if (after.role !== before.role) await audit("user.role_change", { from: before.role, to: after.role });
+    if (after.disabled !== before.disabled) {
+      const ended = after.disabled ? await deleteSessionsOfUser(tx, after.id) : 0;
+      await audit(after.disabled ? "user.disable" : "user.enable", after.disabled ? { sessionsEnded: ended } : {});
+    }
+    if (after.personId !== before.personId) {
+      await audit("user.person_link", { from: before.personId, to: after.personId, person: u.personExternalId ?? null });
+    }
+    return after;
+  }, db);
 }
 
 /** Every account, by email, without secrets. */

@@ -10,7 +10,7 @@ import { migrate } from "../../lib/database/migrate";
 import { resolveAdapter } from "../../lib/ingest/adapters/registry";
 import { runIngest } from "../../lib/ingest/run";
 import { findArchiveStats } from "../../lib/archive/stats";
-import { createUser, listUsers } from "../../lib/auth/users";
+import { createUser, listUsers, updateUser } from "../../lib/auth/users";
 import { writeDemoExport, DEMO_ADMIN_PERSON_ID, DEMO_TEAM } from "../../lib/demo/demo-workspace";
 import { runWorker } from "../index";
 import { createProgressBar } from "./progress";
@@ -178,6 +178,34 @@ export const CORE_COMMANDS: TCommand[] = [
     },
   },
   {
+    name: "user set",
+    usage: "user set <email> [--role admin|auditor|member] [--disable | --enable] [--person <slack user id> | --no-person]",
+    summary: "Change an account: its role, disable or enable it, link it to a chat person (audited).",
+    options: {
+      role: { type: "string", help: "admin, auditor or member" },
+      disable: { type: "boolean", help: "disable the account (its sessions end at once)" },
+      enable: { type: "boolean", help: "enable a disabled account" },
+      person: { type: "string", help: "link to this person (Slack user id), for private channel access" },
+      "no-person": { type: "boolean", help: "unlink the account from its person" },
+      json: { type: "boolean", help: "print JSON" },
+    },
+    positionals: { min: 1, max: 1 },
+    async run({ args, opts }) {
+      if (opts.disable && opts.enable) throw new AppError("usage", "give --disable or --enable, not both", { field: "disable" });
+      if (opts.person !== undefined && opts["no-person"]) throw new AppError("usage", "give --person or --no-person, not both", { field: "person" });
+      const role = opts.role === undefined ? undefined : String(opts.role);
+      if (role !== undefined && !["admin", "auditor", "member"].includes(role)) throw new AppError("usage", "--role must be admin, auditor or member", { field: "role" });
+      await prepareDatabase();
+      const user = await updateUser(getPool(), { userId: null, actor: "cli" }, args[0]!, {
+        role: role as "admin" | "auditor" | "member" | undefined,
+        disabled: opts.disable ? true : opts.enable ? false : undefined,
+        personExternalId: opts["no-person"] ? null : (opts.person as string | undefined),
+      });
+      if (opts.json) printJson(user);
+      else out(`${user.email}: ${user.role}${user.disabled ? ", disabled" : ""}${user.personName ? `, ${user.personName}` : ""}`);
+    },
+  },
+  {
     name: "user list",
     usage: "user list [--json]",
     summary: "List sign-in accounts.",
@@ -186,7 +214,7 @@ export const CORE_COMMANDS: TCommand[] = [
       await prepareDatabase();
       const users = await listUsers(getPool());
       if (opts.json) printJson(users);
-      else for (const u of users) out(`${String(u.id).padStart(4)}  ${u.email.padEnd(32)} ${u.role}`);
+      else for (const u of users) out(`${String(u.id).padStart(4)}  ${u.email.padEnd(32)} ${u.role.padEnd(8)}${u.disabled ? " disabled" : ""}${u.personName ? `  ${u.personName}` : ""}`);
     },
   },
   {

@@ -1,0 +1,35 @@
+import { getPool } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { listUsers, updateUser } from "@/lib/auth/users";
+import { errorResponse, redirectTo, wantsJson } from "@/app/_lib/http";
+import { readUserBody, requireUserAdmin, toFlag } from "../_lib";
+
+export const dynamic = "force-dynamic";
+
+/**
+ * POST /api/users/:userId — change an account's role, disable or enable
+ * it, or link it to a chat person (`person`: a Slack user id; empty
+ * unlinks). Administrators; CSRF-protected; audited.
+ */
+export async function POST(request: Request, { params }: { params: Promise<{ userId: string }> }): Promise<Response> {
+  try {
+    const by = await requireUserAdmin(request, true);
+    const id = (await params).userId;
+    const target = /^\d{1,9}$/.test(id) ? (await listUsers(getPool())).find((u) => u.id === Number(id)) : undefined;
+    if (!target) throw new AppError("not_found", `No account ${id}`);
+    const json = wantsJson(request);
+    const body = await readUserBody(request);
+    const role = body.role === undefined || body.role === "" ? undefined : (String(body.role) as "admin" | "auditor" | "member");
+    // The page's form always sends the person field: the same value as now means no change, empty unlinks.
+    const current = target.personExternalId ?? "";
+    const given = body.person === undefined ? undefined : String(body.person ?? "").trim();
+    const user = await updateUser(getPool(), by, target.email, {
+      role,
+      disabled: toFlag(body.disabled),
+      personExternalId: given === undefined || given === current ? undefined : given === "" ? null : given,
+    });
+    return json ? Response.json({ user }) : redirectTo("/users");
+  } catch (e) {
+    return errorResponse(e);
+  }
+}

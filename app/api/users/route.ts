@@ -1,0 +1,45 @@
+import { getPool } from "@/lib/db";
+import { createUser, listUsers } from "@/lib/auth/users";
+import { errorResponse, redirectTo, wantsJson } from "@/app/_lib/http";
+import { readUserBody, requireUserAdmin } from "./_lib";
+
+export const dynamic = "force-dynamic";
+
+/** GET /api/users — every account (administrators). */
+export async function GET(request: Request): Promise<Response> {
+  try {
+    await requireUserAdmin(request, false);
+    return Response.json({ users: await listUsers(getPool()) }, { headers: { "Cache-Control": "no-store" } });
+  } catch (e) {
+    return errorResponse(e);
+  }
+}
+
+/**
+ * POST /api/users — create an account (administrators; CSRF-protected;
+ * audited). JSON may leave out the password: a generated one is returned
+ * once. The page's form sets the password itself (it is never put in a URL).
+ */
+export async function POST(request: Request): Promise<Response> {
+  try {
+    const by = await requireUserAdmin(request, true);
+    const json = wantsJson(request);
+    const body = await readUserBody(request);
+    const opt = (v: unknown) => (v === undefined || v === null || String(v).trim() === "" ? undefined : String(v));
+    const role = String(body.role ?? "member") as "admin" | "auditor" | "member";
+    const r = await createUser(
+      getPool(),
+      {
+        email: String(body.email ?? ""),
+        role,
+        // Only a JSON request may leave the password out (and get a generated one back); a form must set it.
+        password: (request.headers.get("content-type") ?? "").includes("application/json") ? opt(body.password) : String(body.password ?? ""),
+        personExternalId: opt(body.person),
+      },
+      by,
+    );
+    return json ? Response.json({ user: r.user, password: r.generated ? r.password : undefined }, { status: 201 }) : redirectTo("/users");
+  } catch (e) {
+    return errorResponse(e);
+  }
+}
