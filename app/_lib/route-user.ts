@@ -27,6 +27,22 @@ export async function readForm(request: Request): Promise<Record<string, string>
   return out;
 }
 
+/** The request body as a map of strings / string lists: JSON or form, by its content type (malformed JSON is bad input). */
+export async function readBody(request: Request): Promise<Record<string, unknown>> {
+  if ((request.headers.get("content-type") ?? "").includes("application/json")) {
+    const body: unknown = await request.json().catch(() => null);
+    if (body === null || typeof body !== "object" || Array.isArray(body)) throw new AppError("bad_input", "The body must be a JSON object.", { field: "body" });
+    return body as Record<string, unknown>;
+  }
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of (await request.formData()).entries()) {
+    if (typeof v !== "string") continue;
+    const prev = out[k];
+    out[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
+  }
+  return out;
+}
+
 /** A local path to send a form back to (never another site). */
 export function backTo(value: string | undefined, fallback: string): string {
   return value && value.startsWith("/") && !value.startsWith("//") ? value : fallback;

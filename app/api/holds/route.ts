@@ -1,7 +1,8 @@
 import { getPool } from "@/lib/db";
 import { canManageHolds, createLegalHold, listLegalHolds } from "@/lib/compliance/holds";
 import { errorResponse, redirectTo, wantsJson } from "@/app/_lib/http";
-import { readBody, requireComplianceUser, toList } from "./_lib/request";
+import { readBody } from "@/app/_lib/route-user";
+import { requireComplianceUser, toList } from "./_lib/request";
 
 export const dynamic = "force-dynamic";
 
@@ -20,7 +21,7 @@ export async function POST(request: Request): Promise<Response> {
   try {
     const { actor } = await requireComplianceUser(request, canManageHolds, true);
     const json = wantsJson(request);
-    const body = await readBody(request, json);
+    const body = await readBody(request);
     const opt = (v: unknown) => (v === undefined || v === null || String(v).trim() === "" ? undefined : String(v));
     const hold = await createLegalHold(getPool(), actor, {
       name: String(body.name ?? ""),

@@ -1,7 +1,8 @@
 import { getPool } from "@/lib/db";
 import { createUser, listUsers } from "@/lib/auth/users";
 import { errorResponse, redirectTo, wantsJson } from "@/app/_lib/http";
-import { readUserBody, requireUserAdmin } from "./_lib";
+import { readBody } from "@/app/_lib/route-user";
+import { requireUserAdmin } from "./_lib";
 
 export const dynamic = "force-dynamic";
 
@@ -24,7 +25,7 @@ export async function POST(request: Request): Promise<Response> {
   try {
     const by = await requireUserAdmin(request, true);
     const json = wantsJson(request);
-    const body = await readUserBody(request);
+    const body = await readBody(request);
     const opt = (v: unknown) => (v === undefined || v === null || String(v).trim() === "" ? undefined : String(v));
     const role = String(body.role ?? "member") as "admin" | "auditor" | "member";
     const r = await createUser(

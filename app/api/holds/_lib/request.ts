@@ -20,18 +20,6 @@ export async function requireComplianceUser(
   return { user, actor: { userId: user.userId, actor: user.email, ip: findClientIp(request) } };
 }
 
-/** The request body (JSON or form) as a map of strings / string lists. */
-export async function readBody(request: Request, json: boolean): Promise<Record<string, unknown>> {
-  if (json) return (await request.json()) as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of (await request.formData()).entries()) {
-    if (typeof v !== "string") continue;
-    const prev = out[k];
-    out[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
-  }
-  return out;
-}
-
 /** A value as a list of non-empty strings (form fields may repeat or hold comma-separated lists). */
 export function toList(v: unknown): string[] {
   const items = Array.isArray(v) ? v : v === undefined || v === null ? [] : [v];

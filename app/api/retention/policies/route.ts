@@ -1,7 +1,8 @@
 import { getPool } from "@/lib/db";
 import { canManageRetention, listRetentionPolicies, setRetentionPolicy } from "@/lib/compliance/retention";
 import { errorResponse, redirectTo, wantsJson } from "@/app/_lib/http";
-import { readBody, requireComplianceUser } from "../../holds/_lib/request";
+import { readBody } from "@/app/_lib/route-user";
+import { requireComplianceUser } from "../../holds/_lib/request";
 
 export const dynamic = "force-dynamic";
 
@@ -20,7 +21,7 @@ export async function POST(request: Request): Promise<Response> {
   try {
     const { actor } = await requireComplianceUser(request, canManageRetention, true);
     const json = wantsJson(request);
-    const b = await readBody(request, json);
+    const b = await readBody(request);
     const flag = (v: unknown) => v === true || v === "true" || v === "on" || v === "1";
     const forever = flag(b.forever) || b.days === "forever";
     const policy = await setRetentionPolicy(getPool(), actor, {

@@ -3,7 +3,8 @@ import { enqueueJob } from "@/lib/jobs/enqueue";
 import { purgeExpiredJob } from "@/lib/jobs/definitions/compliance.purge-expired";
 import { canManageRetention, listRetentionRuns, runRetention } from "@/lib/compliance/retention";
 import { errorResponse, redirectTo, wantsJson } from "@/app/_lib/http";
-import { readBody, requireComplianceUser } from "../../holds/_lib/request";
+import { readBody } from "@/app/_lib/route-user";
+import { requireComplianceUser } from "../../holds/_lib/request";
 
 export const dynamic = "force-dynamic";
 
@@ -25,7 +26,7 @@ export async function POST(request: Request): Promise<Response> {
   try {
     const { actor } = await requireComplianceUser(request, canManageRetention, true);
     const json = wantsJson(request);
-    const b = await readBody(request, json);
+    const b = await readBody(request);
     const purge = b.purge === true || b.purge === "true" || b.purge === "1";
     if (!purge) {
       const report = await runRetention(getPool(), actor, { dryRun: true });

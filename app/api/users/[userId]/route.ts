@@ -2,7 +2,8 @@ import { getPool } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { listUsers, updateUser } from "@/lib/auth/users";
 import { errorResponse, redirectTo, wantsJson } from "@/app/_lib/http";
-import { readUserBody, requireUserAdmin, toFlag } from "../_lib";
+import { readBody } from "@/app/_lib/route-user";
+import { requireUserAdmin, toFlag } from "../_lib";
 
 export const dynamic = "force-dynamic";
 
@@ -18,7 +19,7 @@ export async function POST(request: Request, { params }: { params: Promise<{ use
     const target = /^\d{1,9}$/.test(id) ? (await listUsers(getPool())).find((u) => u.id === Number(id)) : undefined;
     if (!target) throw new AppError("not_found", `No account ${id}`);
     const json = wantsJson(request);
-    const body = await readUserBody(request);
+    const body = await readBody(request);
     const role = body.role === undefined || body.role === "" ? undefined : (String(body.role) as "admin" | "auditor" | "member");
     // The page's form always sends the person field: the same value as now means no change, empty unlinks.
     const current = target.personExternalId ?? "";

@@ -2,7 +2,8 @@ import { getPool } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { canManageHolds, releaseLegalHold } from "@/lib/compliance/holds";
 import { errorResponse, redirectTo, wantsJson } from "@/app/_lib/http";
-import { readBody, requireComplianceUser } from "../../_lib/request";
+import { readBody } from "@/app/_lib/route-user";
+import { requireComplianceUser } from "../../_lib/request";
 
 export const dynamic = "force-dynamic";
 
@@ -13,7 +14,7 @@ export async function POST(request: Request, { params }: { params: Promise<{ hol
     const id = (await params).holdId;
     if (!/^\d+$/.test(id)) throw new AppError("not_found", `No legal hold ${id}`);
     const json = wantsJson(request);
-    const body = await readBody(request, json);
+    const body = await readBody(request);
     const hold = await releaseLegalHold(getPool(), actor, Number(id), String(body.reason ?? ""));
     return json ? Response.json({ hold }) : redirectTo("/holds");
   } catch (e) {
