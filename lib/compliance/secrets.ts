@@ -56,6 +56,15 @@ const KEY = String.raw`(?<key>[A-Za-z0-9_.-]*${KEY_WORDS}(?:[_-]?(?:key|value|ac
 const VALUE = String.raw`(?<secret>[^\s"'\`,;&(){}<>\[\]•]+)`;
 const VALUE_END = String.raw`(?=$|[\s"'\`,;&)}\]>])`;
 
+/**
+ * Where the masker may hide a value whose shape alone does not give it away
+ * (a password after `DB_PASSWORD=`, `--token`, URL credentials, Bearer or
+ * Basic), as a PostgreSQL regular expression (no named groups) that ends
+ * right before the value. Search uses it so that a member who types a
+ * masked value does not learn, from a hit, that it was pasted.
+ */
+export const SECRET_VALUE_CONTEXT_PG = String.raw`(?:[A-Za-z0-9_.-]*${KEY_WORDS}(?:[_-]?(?:key|value|access[_-]?key))?["']?\s*(?::=|=>|=|:)\s*["'${"`"}]?|--[A-Za-z0-9_.-]*${KEY_WORDS}(?:[_-]?(?:key|value|access[_-]?key))?(?:=|\s+)["']?|://[^\s:@/]*:|(?:bearer|basic)\s+)`;
+
 /** Shannon entropy in bits per character. */
 export function measureEntropy(s: string): number {
   const counts = new Map<string, number>();

@@ -1,6 +1,6 @@
 import { readableChannelsSql } from "../../access/service";
 import { canSeeDeletedContent, canViewRawText } from "../../access/policy";
-import { isSecretSearchTerm } from "../../compliance/secrets";
+import { isSecretSearchTerm, SECRET_VALUE_CONTEXT_PG } from "../../compliance/secrets";
 import type { TDb } from "../../db";
 import { AppError } from "../../errors";
 import { collectPositiveTerms, type TSearchFilter, type TSearchNode } from "../query/ast";
@@ -92,6 +92,19 @@ function contentMatch(tsquery: string): string {
   return `(m.search_tsv @@ ${tsquery} AND NOT EXISTS (SELECT 1 FROM message_redaction sx WHERE sx.message_id = m.id AND sx.reverted_at IS NULL))`;
 }
 
+/**
+ * SQL: the message holds `term` (typing: a word starting with it) where the
+ * masker hides a value — after a secret-looking key, a `--key` flag, URL
+ * credentials, Bearer or Basic. Readers who may not see raw text do not find
+ * such a message by that term: a hit would confirm a guessed password.
+ */
+function asMaskedValue(params: TParams, term: string, prefix: boolean): string {
+  const literal = term.replace(/[\\^$.|?*+()[\]{}]/g, "\\$&");
+  // A value ends where the masker's rules end it: whitespace, quotes, separators, or the @ after URL credentials.
+  const end = prefix ? "" : String.raw`(?![^\s"'\`,;&(){}<>\[\]@])`;
+  return `m.search_text ~* ${addText(params, SECRET_VALUE_CONTEXT_PG + literal + end)}`;
+}
+
 function compileFilter(ctx: TCompileContext, f: TSearchFilter): string {
   const { params } = ctx;
   switch (f.op) {
@@ -173,12 +186,14 @@ function compileNode(ctx: TCompileContext, node: TSearchNode): string {
       // A secret typed as a term finds nothing: search must not confirm a guessed secret.
       if (!ctx.canMatchSecrets && isSecretSearchTerm(node.value)) return "FALSE";
       const q = wordTsquery(ctx.params, node.value, node.prefix, ctx.corrections.get(node.value.toLowerCase()) ?? []);
-      return q ? contentMatch(q) : "TRUE";
+      if (!q) return "TRUE";
+      return ctx.canMatchSecrets ? contentMatch(q) : `(${contentMatch(q)} AND NOT ${asMaskedValue(ctx.params, node.value, node.prefix)})`;
     }
     case "phrase": {
       if (!ctx.canMatchSecrets && isSecretSearchTerm(node.value)) return "FALSE";
       const q = phraseTsquery(ctx.params, node.value);
-      return q ? contentMatch(q) : "TRUE";
+      if (!q) return "TRUE";
+      return ctx.canMatchSecrets ? contentMatch(q) : `(${contentMatch(q)} AND NOT ${asMaskedValue(ctx.params, node.value, false)})`;
     }
     case "filter":
       return compileFilter(ctx, node.filter);
