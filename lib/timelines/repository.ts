@@ -35,28 +35,14 @@ export async function selectChannelIdentity(db: TDb, channelId: number): Promise
 
 /** Messages of a channel posted in [from, to] (null = unbounded), in time order. */
 export async function selectTimelineMessages(db: TDb, channelId: number, from: Date | null, to: Date | null): Promise<TMessageInput[]> {
-  const r = await db.query<{
-    ts: string;
-    thread_ts: string | null;
-    author_external_id: string | null;
-    author_name: string | null;
-    author_is_bot: boolean | null;
-    bot_id: string | null;
-    username: string | null;
-    subtype: string | null;
-    text: string;
-    search_text: string;
-    posted_ms: number;
-    edited_ms: number | null;
-    deleted: boolean;
-    versions: number;
-  }>(
-    `SELECT m.ts, m.thread_ts, p.external_id AS author_external_id, ${PERSON_NAME("p")} AS author_name, p.is_bot AS author_is_bot,
-            m.bot_id, m.username, m.subtype, m.text,
+  // Columns named as the builder names them, so each row becomes its input in place (no second object per message).
+  const r = await db.query<Omit<TMessageInput, "postedAt" | "editedAt"> & { postedAt: Date | number; editedAt: Date | number | null }>(
+    `SELECT m.ts, m.thread_ts AS "threadTs", p.external_id AS "authorId", ${PERSON_NAME("p")} AS "authorName", coalesce(p.is_bot, false) AS "authorIsBot",
+            m.bot_id AS "botId", m.username, m.subtype, m.text,
             -- Sent only when it adds something (attachments, blocks): halves the rows' size.
-            CASE WHEN m.search_text = m.text THEN '' ELSE m.search_text END AS search_text,
+            CASE WHEN m.search_text = m.text THEN '' ELSE m.search_text END AS "searchText",
             -- Epoch milliseconds: parsing 20,000 timestamptz texts costs more than the rest of the row.
-            (extract(epoch FROM m.posted_at) * 1000)::float8 AS posted_ms, (extract(epoch FROM m.edited_at) * 1000)::float8 AS edited_ms,
+            (extract(epoch FROM m.posted_at) * 1000)::float8 AS "postedAt", (extract(epoch FROM m.edited_at) * 1000)::float8 AS "editedAt",
             m.deleted, GREATEST(1, COALESCE(v.n, 0)) AS versions
      FROM message m LEFT JOIN person p ON p.id = m.author_id
      LEFT JOIN (SELECT v.message_id, count(*)::int AS n FROM message_version v JOIN message vm ON vm.id = v.message_id
@@ -65,22 +51,11 @@ export async function selectTimelineMessages(db: TDb, channelId: number, from: D
      ORDER BY m.posted_at, m.ts`,
     [channelId, from, to],
   );
-  return r.rows.map((x) => ({
-    ts: x.ts,
-    threadTs: x.thread_ts,
-    authorId: x.author_external_id,
-    authorName: x.author_name,
-    authorIsBot: Boolean(x.author_is_bot),
-    botId: x.bot_id,
-    username: x.username,
-    subtype: x.subtype,
-    text: x.text,
-    searchText: x.search_text,
-    postedAt: new Date(x.posted_ms),
-    editedAt: x.edited_ms === null ? null : new Date(x.edited_ms),
-    deleted: x.deleted,
-    versions: x.versions,
-  }));
+  for (const x of r.rows) {
+    x.postedAt = new Date(x.postedAt as number);
+    if (x.editedAt !== null) x.editedAt = new Date(x.editedAt as number);
+  }
+  return r.rows as TMessageInput[];
 }
 
 /** Executions in a channel started in [from, to] (null = unbounded). */
