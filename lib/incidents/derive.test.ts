@@ -48,3 +48,52 @@ describe("patterns", () => {
     assert.ok(!matchesIncidentPattern("incoming", ["inc-*"]));
   });
 });
+
+describe("an incident run through an incident tool's bot", () => {
+  it("takes declaration, acknowledgement, mitigation, resolution, commander and severity from the tool's messages", async () => {
+    const { buildTimeline } = await import("../timelines/build");
+    const { deriveIncident } = await import("./derive");
+    const at = (hhmm: string) => new Date(`2026-03-02T${hhmm}:00Z`);
+    let seq = 0;
+    const msg = (hhmm: string, text: string, bot: boolean, who = bot ? "U0TOOL" : "U0ALICE") => ({
+      ts: `${at(hhmm).getTime() / 1000}.${String(++seq).padStart(6, "0")}`,
+      threadTs: null,
+      authorId: who,
+      authorName: bot ? "incident.io" : who === "U0ALICE" ? "alice" : "bob",
+      authorIsBot: bot,
+      botId: bot ? "B0TOOL" : null,
+      username: bot ? "incident.io" : null,
+      subtype: bot ? "bot_message" : null,
+      text,
+      searchText: "",
+      postedAt: at(hhmm),
+      editedAt: null,
+      deleted: false,
+      versions: 1,
+    });
+    const t = buildTimeline({
+      channel: { id: 1, externalId: "C0INC", name: "inc-142-checkout-errors", kind: "public" },
+      messages: [
+        msg("10:02", "alice declared a new incident: Checkout errors", true),
+        msg("10:02", "Severity: SEV2 · Incident Lead: @alice", true),
+        msg("10:03", "checkout returns 502 for some EU users", false),
+        msg("10:05", "Status changed from Triage to Investigating", true),
+        msg("10:20", "rolled back the payments deploy", false, "U0BOB"),
+        msg("10:31", "Status changed from Fixing to Monitoring", true),
+        msg("10:40", "error rate looks healthy again", false, "U0BOB"),
+        msg("11:15", "Status changed from Monitoring to Resolved", true),
+      ],
+      executions: [],
+      channelEvents: [],
+      people: new Map([["U0ALICE", "alice"], ["U0BOB", "bob"]]),
+    });
+    const d = deriveIncident(t);
+    assert.equal(d.times.detectedAt?.at, "2026-03-02T10:02:00.000Z");
+    assert.equal(d.times.acknowledgedAt?.at, "2026-03-02T10:05:00.000Z");
+    assert.deepEqual([d.times.mitigatedAt?.at, d.times.mitigatedAt?.why], ["2026-03-02T10:31:00.000Z", "status set to mitigated"]);
+    assert.equal(d.times.resolvedAt?.at, "2026-03-02T11:15:00.000Z");
+    assert.equal(d.commander, "U0ALICE");
+    assert.equal(d.severity, "SEV2");
+    assert.equal(d.status, "resolved");
+  });
+});

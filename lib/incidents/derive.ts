@@ -99,8 +99,11 @@ export function deriveIncident(t: TTimeline): TDerivedIncident {
     }
   }
   const recovery = firstAction ? first((e) => e.category === "recovery" && !e.isBot && Date.parse(e.at) > Date.parse(firstAction.at)) : null;
+  // A status set to mitigated/monitoring (by an incident tool, or typed as a status update) says it outright.
+  const statusMitigated = first((e) => e.ruleId === "status.mitigated");
   const lastGoodAction = [...events].reverse().find((e) => e.kind === "execution" && e.category === "mitigation" && e.execution?.status === "succeeded") ?? null;
-  const resolution = first((e) => e.kind === "resolution");
+  // An incident tool's status change to resolved is the record; else the first resolution anyone states (or a page resolving).
+  const resolution = first((e) => e.ruleId === "status.resolved" && e.isBot) ?? first((e) => e.kind === "resolution");
 
   let statedStart: { at: string; eventId: string } | null = null;
   for (const e of events) {
@@ -117,7 +120,9 @@ export function deriveIncident(t: TTimeline): TDerivedIncident {
       : statedStart && (!detection || statedStart.at <= detection.at)
         ? { at: statedStart.at, eventId: statedStart.eventId, why: "start stated in chat" }
         : time(detection, "detection");
-  const mitigated: TDerivedTime = recovery
+  const mitigated: TDerivedTime = statusMitigated
+    ? time(statusMitigated, "status set to mitigated")
+    : recovery
     ? time(recovery, "first recovery observed after a mitigation action")
     : impactWindow?.to
       ? { at: impactWindow.to, eventId: impactWindow.eventId, why: "impact end stated in chat" }
@@ -137,7 +142,10 @@ export function deriveIncident(t: TTimeline): TDerivedIncident {
   }
   if (!commander) {
     for (const e of events) {
-      const m = /\bIC:\s*@?([\w.-]+)/.exec(e.text);
+      // "IC: @alice" (a topic, a bot's summary), "Incident Lead: Alice", "Alice has been assigned as incident commander".
+      const m =
+        /\b(?:IC|incident commander|incident lead)\s*:\s*@?([\w.-]+)/i.exec(e.text) ??
+        /@?([\w.-]+)(?: [\w.-]+)? (?:has been |was |is )?(?:assigned|set|now) (?:as |to )?(?:the )?(?:incident )?(?:commander|lead)\b/i.exec(e.text);
       if (!m) continue;
       const wanted = m[1]!.toLowerCase();
       const hit = [...names].find(([, n]) => n.toLowerCase().startsWith(wanted) || n.toLowerCase().split(/[\s.]/)[0] === wanted);
@@ -168,7 +176,8 @@ export function deriveIncident(t: TTimeline): TDerivedIncident {
   let severity: string | null = null;
   for (const e of events) {
     const m = SEVERITY.exec(e.text);
-    if (m && !e.isBot) {
+    // People state it; of bots only incident tools ("Severity: SEV2"), not alert priorities ("[P2]").
+    if (m && (!e.isBot || m[1])) {
       severity = m[1] ? `SEV${m[1]}` : m[2]!.toUpperCase();
       break;
     }

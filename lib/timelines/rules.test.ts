@@ -40,6 +40,11 @@ describe("category rules", () => {
     ["rebuild lc on jobrunner*", null],
     ["how do we roll back quickly?", null],
     ["lunch?", null],
+    // Status changes people type (incident tools post the same words; see the bot cases below).
+    ["Status: Resolved", "resolution", "status.resolved"],
+    ["status → monitoring", "recovery", "status.mitigated"],
+    ["Status page updated: resolved", "communication"],
+    ["status: resolved?", null],
   ];
   for (const [text, category, ruleId] of cases) {
     it(`${JSON.stringify(text)} → ${category}`, () => {
@@ -88,4 +93,28 @@ describe("symptom reports", () => {
     ["renamed lgbtqiawiki to lgbtqawiki", false],
   ];
   for (const [text, yes] of cases) it(`${JSON.stringify(text)} → ${yes}`, () => assert.equal(isSymptomReport(text), yes));
+});
+
+describe("incident tools' status messages (bots)", () => {
+  const bot = (plain: string) => classifyMessage({ plain, raw: plain, isBot: true });
+  const cases: [string, string | null, string][] = [
+    ["Status changed from Investigating to Monitoring", "recovery", "status.mitigated"],
+    ["🟡 Incident status updated: Fixing → Monitoring", "recovery", "status.mitigated"],
+    ["Milestone changed to *Mitigated* by Alice", "recovery", "status.mitigated"],
+    ["Status changed from Monitoring to Resolved", "resolution", "status.resolved"],
+    ["The incident has been resolved by @alice", "resolution", "status.resolved"],
+    ["INC-142 was marked as closed", "resolution", "status.resolved"],
+    ["Status updated to Investigating", "acknowledgement", "status.acknowledged"],
+    ["Alice declared a new incident: Checkout errors (SEV2)", "detection", "status.declared"],
+    ["🚨 Incident #142 has been declared", "detection", "status.declared"],
+    ["Statuspage: Investigating - we are looking into errors", "communication", "communication.status-page"],
+    ["Build #512 finished: status success", null, ""],
+  ];
+  for (const [text, category, ruleId] of cases) {
+    it(`${JSON.stringify(text)} → ${category}`, () => {
+      const c = bot(text);
+      assert.equal(c.category, category);
+      if (ruleId) assert.equal(c.ruleId, ruleId);
+    });
+  }
 });

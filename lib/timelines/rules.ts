@@ -55,8 +55,50 @@ export const MITIGATION_VERBS = [
 
 const VERBS = MITIGATION_VERBS.join("|");
 
+/**
+ * A status or milestone change as incident tools post it (incident.io,
+ * FireHydrant, Rootly, Jira Service Management, PagerDuty incidents, Slack
+ * workflows) and as people type it: "Status changed from Investigating to
+ * Monitoring", "Milestone: Mitigated", "status → resolved", "Incident
+ * resolved". The captured word is the new status.
+ */
+const STATUS_CHANGE = String.raw`\b(?:status|milestone|state|stage)\b[^\n]{0,60}?(?:\bto\b|→|->|=>|:|\bis now\b|\bnow\b)\s*[*_\x60"'“]*`;
+const statusRule = (words: string): RegExp =>
+  new RegExp(String.raw`${STATUS_CHANGE}(?:${words})\b|\bincident\b[^\n]{0,40}?\b(?:has been |was |is )(?:${words})\b|\bmarked (?:as )?(?:${words})\b`, "i");
+
 /** Category rules, most specific first. */
 export const CATEGORY_RULES: readonly TCategoryRule[] = [
+  {
+    id: "status.resolved",
+    unless: /status ?page|statuspage/i,
+    category: "resolution",
+    scope: ["human", "bot"],
+    pattern: statusRule("resolved|closed"),
+    description: "an incident tool (or a person) sets the status to resolved or closed",
+  },
+  {
+    id: "status.mitigated",
+    unless: /status ?page|statuspage/i,
+    category: "recovery",
+    scope: ["human", "bot"],
+    pattern: statusRule("mitigated|monitoring|recovered"),
+    description: "an incident tool (or a person) sets the status to mitigated or monitoring",
+  },
+  {
+    id: "status.acknowledged",
+    unless: /status ?page|statuspage/i,
+    category: "acknowledgement",
+    scope: ["bot"],
+    pattern: statusRule("acknowledged|investigating"),
+    description: "an incident tool sets the status to acknowledged or investigating",
+  },
+  {
+    id: "status.declared",
+    category: "detection",
+    scope: ["bot"],
+    pattern: /\b(?:declared (?:an? |the )?(?:new )?incident|incident(?: #?[\w-]*\d[\w-]*)? (?:has been |was )?(?:declared|opened|created|started)|new incident\b|opened (?:an? )?incident)/i,
+    description: "an incident tool announces a declared incident",
+  },
   {
     id: "command.mitigation",
     category: "mitigation",
