@@ -45,6 +45,21 @@ describe("category rules", () => {
     ["status → monitoring", "recovery", "status.mitigated"],
     ["Status page updated: resolved", "communication"],
     ["status: resolved?", null],
+    // What responders write in real incident channels.
+    ["checking the logs now", "acknowledgement"],
+    [":eyes:", "acknowledgement"],
+    ["I'll take a look", "acknowledgement"],
+    ["deployed the fix to prod", "mitigation", "mitigation.action"],
+    ["hotfix is out", "mitigation", "mitigation.action"],
+    ["bumped the memory limit to 2Gi", "mitigation", "mitigation.action"],
+    ["killed the long-running query on db-primary", "mitigation", "mitigation.action"],
+    ["should we bump the pool size?", null],
+    ["checkout is working again", "recovery"],
+    ["errors have stopped since 10:41", "recovery"],
+    ["all green on the dashboards", "recovery"],
+    ["is it fixed now?", null],
+    ["notified customers via the support banner", "communication"],
+    ["support is aware and answering tickets", "communication"],
   ];
   for (const [text, category, ruleId] of cases) {
     it(`${JSON.stringify(text)} → ${category}`, () => {

@@ -112,7 +112,7 @@ export const CATEGORY_RULES: readonly TCategoryRule[] = [
     category: "communication",
     scope: ["human", "bot"],
     pattern:
-      /\b(?:status ?page|statuspage|status\.[a-z0-9-]+\.[a-z]{2,}|customer (?:update|comms|communication|email|notice)|tickets answered|public (?:update|statement)|posted an update|tweeted|sent (?:an|the) (?:email|notice) to customers)\b/i,
+      /\b(?:status ?page|statuspage|status\.[a-z0-9-]+\.[a-z]{2,}|customer (?:update|comms|communication|email|notice)|tickets answered|public (?:update|statement)|posted an update|tweeted|sent (?:an|the) (?:email|notice) to customers|notif(?:y|ied|ying) (?:the )?customers|customers? (?:notified|informed)|let (?:support|customers) know|support (?:is|has been) (?:aware|informed)|informed (?:support|customers))\b/i,
     description: "customer communication: status page updates, customer notices",
   },
   {
@@ -126,7 +126,8 @@ export const CATEGORY_RULES: readonly TCategoryRule[] = [
     id: "acknowledgement.ack",
     category: "acknowledgement",
     scope: ["human"],
-    pattern: /^(?:ack\b|ack'?d\b|acking\b|acknowledged\b|on it\b|i'?m on it\b|looking\b|i'?m looking|taking a look|investigating\b)/i,
+    pattern:
+      /^(?:ack\b|ack'?d\b|acking\b|acknowledged\b|on it\b|i'?m on it\b|looking\b|i'?m looking|taking a look|investigating\b|checking\b|:eyes:\s*$|👀\s*$|i'?ll (?:take a look|look|check|dig)|i'?ve got (?:it|this)\b|taking (?:this|it)\b)/i,
     description: "a responder acknowledges the page or the report",
   },
   {
@@ -150,7 +151,7 @@ export const CATEGORY_RULES: readonly TCategoryRule[] = [
     category: "mitigation",
     scope: ["human"],
     pattern:
-      /\b(?:rolling back|rolled back|reverting|reverted|restarting|restarted|failing over|failed over|scaling (?:up|out|down)|scaled (?:up|out|down)|disabled? the (?:feature )?flag|turn(?:ed|ing) off the (?:feature )?flag|terminating|terminated the|killed the|killing the|drain(?:ed|ing) (?:the )?(?:node|host|traffic)|deploying (?:the )?(?:fix|hotfix)|shipp(?:ed|ing) the (?:fix|hotfix)|applied the (?:fix|hotfix)|blocked (?:the )?(?:ip|traffic))\b/i,
+      /\b(?:rolling back|rolled back|reverting|reverted|restarting|restarted|failing over|failed over|scaling (?:up|out|down)|scaled (?:up|out|down)|disabled? the (?:feature )?flag|turn(?:ed|ing) off the (?:feature )?flag|terminating|terminated the|killed the|killing the|drain(?:ed|ing) (?:the )?(?:node|host|traffic)|deploy(?:ing|ed) (?:the )?(?:fix|hotfix|patch)|shipp(?:ed|ing) the (?:fix|hotfix)|applied the (?:fix|hotfix|patch)|merged the (?:fix|hotfix|revert)|roll(?:ed|ing) out (?:the )?(?:fix|hotfix|patch)|(?:fix|hotfix|patch) (?:is )?(?:deployed|out|live|rolled out)|blocked (?:the )?(?:ip|traffic)|(?:bumped|increased|raised|doubled) (?:the )?(?:memory|cpu|limits?|pool(?: size)?|replicas|capacity|instances|connections|heap|timeout)|added (?:more )?(?:capacity|replicas|instances|nodes)|(?:cleared|flushed|purged) the (?:cache|queue)|kill(?:ed|ing) (?:the )?(?:query|queries|job|process))\b/i,
     description: "a person reports a mitigation action",
   },
   {
@@ -169,7 +170,7 @@ export const CATEGORY_RULES: readonly TCategoryRule[] = [
     category: "recovery",
     scope: ["human"],
     pattern:
-      /\b(?:status: ?mitigated|mitigated|back (?:to normal|under|down to|up)|recovered|recovering|(?:error rate|errors|latency)\b[^.]{0,30}\b(?:back|normal|dropping|dropped)|looks? healthy|healthy again|stable (?:again|now)|is stable)\b/i,
+      /\b(?:status: ?mitigated|mitigated|back (?:to normal|under|down to|up|online)|recovered|recovering|(?:error rate|errors|latency)\b[^.]{0,30}\b(?:back|normal|dropping|dropped)|looks? healthy|healthy again|stable (?:again|now)|is stable|working again|up again|errors? (?:have |has )?(?:stopped|gone away|cleared)|alerts? (?:have |has )?(?:cleared|recovered)|all green|(?:is|are|it'?s) fixed now|fixed now)\b/i,
     description: "a person observes recovery (impact over or mitigated)",
   },
   {
