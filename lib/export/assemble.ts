@@ -2,11 +2,13 @@ import type pg from "pg";
 import { AppError } from "../errors";
 import { findReadableChannelIds } from "../access/service";
 import type { TViewer } from "../access/types";
-import { tsToIso } from "../ingest/merge";
-import { findActiveRedactions, overlayExportRecord } from "../compliance/message-overlay";
+import { findActiveRedactions, overlayMessageText, overlayMessageValue } from "../compliance/message-overlay";
+import { msToIso, tsToMs } from "./posted-at";
 import type { TExportRecord, TExportScope } from "./types";
 import {
   findChannelIdsByRef,
+  findExportChannels,
+  findExportPeople,
   findFiles,
   findMembershipIntervals,
   findMessagePage,
@@ -71,6 +73,8 @@ class MembersOverTime {
 export interface TAssembleOptions {
   /** Include deleted messages (compliance exports do; their deletion is marked). */
   includeDeleted?: boolean;
+  /** Messages read per page (default PAGE); tests page small archives with it. */
+  pageSize?: number;
 }
 
 export type TResolvedScope = Awaited<ReturnType<typeof resolveExportScope>>;
@@ -89,69 +93,138 @@ export async function resolveExportScope(db: pg.Pool, viewer: TViewer, scope: TE
   return { channelIds, personIds, fromTs: toTs(scope.from, false), toTs: toTs(scope.to, true) };
 }
 
-export async function* assembleExport(db: pg.Pool, resolved: TResolvedScope, opts: TAssembleOptions = {}): AsyncGenerator<TExportRecord> {
+type TChannelHead = { workspace: TExportRecord["workspace"]; channel: TExportRecord["channel"] };
+type TPageStart = { channelId: number; afterTs: string } | { channelIds: number[] };
+
+/** Records share these rather than each carrying a copy (formats only read records). */
+const NO_REACTIONS: TExportRecord["reactions"] = Object.freeze([]) as unknown as TExportRecord["reactions"];
+const NO_FILES: TExportRecord["files"] = Object.freeze([]) as unknown as TExportRecord["files"];
+
+/**
+ * The export's records, page by page: each page is an iterable that makes
+ * its records as it is iterated (synchronously: a million records through an
+ * async generator one by one cost a promise and its turn each). Iterate each
+ * page to its end before asking for the next.
+ */
+export async function* assembleExportPages(db: pg.Pool, resolved: TResolvedScope, opts: TAssembleOptions = {}): AsyncGenerator<Iterable<TExportRecord>> {
   if (resolved.channelIds.length === 0) return;
-  const members: { channelId: number; tracker: MembersOverTime | null } = { channelId: -1, tracker: null };
-  // The next page and its details are fetched while this one is assembled and written.
-  const detailsOf = (ids: number[]) => Promise.all([findVersions(db, ids), findReactions(db, ids), findFiles(db, ids), findActiveRedactions(db, ids)]);
-  const pageAfter = (after: { channelId: number; ts: string } | null): Promise<{ rows: TMessagePageRow[]; details: ReturnType<typeof detailsOf> }> =>
-    findMessagePage(db, { ...resolved, after, limit: PAGE }).then((rows) => {
-      const details = detailsOf(rows.map((r) => r.id));
-      details.catch(() => undefined); // surfaced when awaited
-      return { rows, details };
-    });
-  let pending: ReturnType<typeof pageAfter> | null = pageAfter(null);
-  for (;;) {
-    const page: Awaited<ReturnType<typeof pageAfter>> = await pending!;
-    const { rows, details } = page;
-    if (rows.length === 0) return;
-    const last = rows[rows.length - 1]!;
-    pending = rows.length < PAGE ? null : pageAfter({ channelId: last.channel_id, ts: last.ts });
-    pending?.catch(() => undefined); // surfaced when awaited
-    const [versions, reactions, files, redactions] = await details;
-    const group = <T extends { message_id: number }>(list: T[]) => {
-      const m = new Map<number, T[]>();
-      for (const x of list) (m.get(x.message_id) ?? m.set(x.message_id, []).get(x.message_id)!).push(x);
-      return m;
-    };
-    const v = group(versions);
-    const re = group(reactions);
-    const fi = group(files);
-    for (const r of rows) {
-      if (r.deleted && !opts.includeDeleted) continue;
-      if (members.channelId !== r.channel_id || !members.tracker) {
-        members.channelId = r.channel_id;
-        members.tracker = new MembersOverTime(await findMembershipIntervals(db, r.channel_id));
-      }
-      const postedAt = tsToIso(r.ts);
-      const own = v.get(r.id);
-      // Secrets masked and redactions applied to what the record says (the archive row is unchanged).
-      yield overlayExportRecord({
-        workspace: { id: r.ws_ext, name: r.ws_name },
-        channel: { id: r.channel_ext, name: r.channel_name, kind: r.kind },
-        ts: r.ts,
-        postedAt,
-        threadTs: r.thread_ts,
-        author: r.author_ext ? { id: r.author_ext, name: r.author_name ?? r.author_ext, displayName: r.display_name, isBot: Boolean(r.is_bot) } : null,
-        botId: r.bot_id,
-        username: r.username,
-        subtype: r.subtype,
-        text: r.text,
-        attachments: r.attachments,
-        blocks: r.blocks,
-        edited: r.edited_ts ? { ts: r.edited_ts, by: r.edited_by } : null,
-        deleted: r.deleted ? { at: r.deleted_at ? r.deleted_at.toISOString() : null } : null,
-        versions: own
-          ? own.map((x) => ({ text: x.text, validFromTs: x.valid_from_ts, editedBy: x.edited_by }))
-          : r.text_ts
-            ? [{ text: r.text, validFromTs: r.text_ts, editedBy: r.edited_by }]
-            : [],
-        reactions: (re.get(r.id) ?? []).map((x) => ({ name: x.name, users: x.users })),
-        files: (fi.get(r.id) ?? []).map((x) => ({ id: x.external_id, name: x.name, title: x.title, mimetype: x.mimetype, size: x.size })),
-        membersAtTime: members.tracker.at(Date.parse(postedAt)),
-        provenance: { source: r.source, rawSha256: r.raw_sha256 },
-      }, redactions.get(Number(r.id)));
-    }
-    if (!pending) return;
+  const limit = opts.pageSize ?? PAGE;
+  const channelIds = [...resolved.channelIds].sort((a, b) => a - b);
+  // Channel, workspace and author are read once each and shared by their records, not repeated on every row.
+  const heads = new Map<number, TChannelHead>();
+  for (const c of await findExportChannels(db, channelIds)) {
+    heads.set(c.id, { workspace: { id: c.ws_ext, name: c.ws_name }, channel: { id: c.channel_ext, name: c.channel_name, kind: c.kind } });
   }
+  const authors = new Map<number, TExportRecord["author"]>();
+  const readAuthors = async (rows: TMessagePageRow[]): Promise<void> => {
+    const missing = new Set<number>();
+    for (const r of rows) if (r.author_id !== null && !authors.has(r.author_id)) missing.add(r.author_id);
+    if (missing.size === 0) return;
+    for (const p of await findExportPeople(db, [...missing])) {
+      authors.set(p.id, p.external_id ? { id: p.external_id, name: p.name ?? p.external_id, displayName: p.display_name, isBot: Boolean(p.is_bot) } : null);
+    }
+  };
+  // Members over time of the channel last reached; it goes on into the next page.
+  let current = null as { channelId: number; tracker: MembersOverTime } | null;
+  // The next page and its details are fetched while this one is assembled and written.
+  const detailsOf = (rows: TMessagePageRow[]) => {
+    const ids = rows.map((r) => r.id);
+    return Promise.all([findVersions(db, ids), findReactions(db, ids), findFiles(db, ids), findActiveRedactions(db, ids), readAuthors(rows)]);
+  };
+  const pageAt = (start: TPageStart): Promise<{ rows: TMessagePageRow[]; start: TPageStart; details: ReturnType<typeof detailsOf> | null }> =>
+    findMessagePage(db, { personIds: resolved.personIds, fromTs: resolved.fromTs, toTs: resolved.toTs, start, limit }).then((rows) => {
+      const details = rows.length ? detailsOf(rows) : null;
+      details?.catch(() => undefined); // surfaced when awaited
+      return { rows, start, details };
+    });
+  /** Where the page after this one starts: on in the same channel after a full page, else at the next channel. */
+  const nextStart = (start: TPageStart, rows: TMessagePageRow[]): TPageStart | null => {
+    const last = rows[rows.length - 1];
+    if (rows.length === limit) return { channelId: last!.channel_id, afterTs: last!.ts };
+    // A short page ran to the end of its channel, or (started at a list of channels) of all of them.
+    if ("channelIds" in start) return null;
+    const rest = channelIds.filter((id) => id > start.channelId);
+    return rest.length ? { channelIds: rest } : null;
+  };
+  const group = <T extends { message_id: number }>(list: T[]) => {
+    const m = new Map<number, T[]>();
+    for (const x of list) (m.get(x.message_id) ?? m.set(x.message_id, []).get(x.message_id)!).push(x);
+    return m;
+  };
+  let pending: ReturnType<typeof pageAt> | null = pageAt({ channelIds });
+  while (pending) {
+    const page: Awaited<ReturnType<typeof pageAt>> = await pending;
+    const { rows, details } = page;
+    const next = nextStart(page.start, rows);
+    pending = next ? pageAt(next) : null;
+    pending?.catch(() => undefined); // surfaced when awaited
+    if (!details) continue;
+    const [versions, reactions, files, redactions] = await details;
+    // The page's records are made without waiting, so the members of each of its channels are read first.
+    const trackers = new Map<number, MembersOverTime>();
+    for (const r of rows) {
+      if (trackers.has(r.channel_id) || (r.deleted && !opts.includeDeleted)) continue;
+      if (current?.channelId !== r.channel_id) current = { channelId: r.channel_id, tracker: new MembersOverTime(await findMembershipIntervals(db, r.channel_id)) };
+      trackers.set(r.channel_id, current.tracker);
+    }
+    yield pageRecords(rows, { heads, authors, trackers, versions: group(versions), reactions: group(reactions), files: group(files), redactions }, opts);
+  }
+}
+
+/** What the records of one page are made from, besides its rows. */
+interface TPageDetails {
+  heads: Map<number, TChannelHead>;
+  authors: Map<number, TExportRecord["author"]>;
+  trackers: Map<number, MembersOverTime>;
+  versions: Map<number, Awaited<ReturnType<typeof findVersions>>>;
+  reactions: Map<number, Awaited<ReturnType<typeof findReactions>>>;
+  files: Map<number, Awaited<ReturnType<typeof findFiles>>>;
+  redactions: Awaited<ReturnType<typeof findActiveRedactions>>;
+}
+
+function* pageRecords(rows: TMessagePageRow[], d: TPageDetails, opts: TAssembleOptions): Generator<TExportRecord> {
+  for (const r of rows) {
+    if (r.deleted && !opts.includeDeleted) continue;
+    const head = d.heads.get(r.channel_id)!;
+    const ms = tsToMs(r.ts);
+    const postedAt = msToIso(ms);
+    const own = d.versions.get(r.id);
+    const rr = d.reactions.get(r.id);
+    const ff = d.files.get(r.id);
+    // Secrets masked and redactions applied to what the record says (the archive row is unchanged):
+    // text, attachments, blocks and every version. A version with the message's own text reuses its overlay.
+    const redaction = d.redactions.get(Number(r.id));
+    const text = overlayMessageText(r.text, redaction);
+    yield {
+      workspace: head.workspace,
+      channel: head.channel,
+      ts: r.ts,
+      postedAt,
+      threadTs: r.thread_ts,
+      author: r.author_id === null ? null : (d.authors.get(r.author_id) ?? null),
+      botId: r.bot_id,
+      username: r.username,
+      subtype: r.subtype,
+      text,
+      attachments: overlayMessageValue(r.attachments, redaction),
+      blocks: overlayMessageValue(r.blocks, redaction),
+      edited: r.edited_ts ? { ts: r.edited_ts, by: r.edited_by } : null,
+      deleted: r.deleted ? { at: r.deleted_at ? r.deleted_at.toISOString() : null } : null,
+      versions: own
+        ? own.map((x) => ({ text: x.text === r.text ? text : overlayMessageText(x.text, redaction), validFromTs: x.valid_from_ts, editedBy: x.edited_by }))
+        : r.text_ts
+          ? [{ text, validFromTs: r.text_ts, editedBy: r.edited_by }]
+          : [],
+      reactions: rr ? rr.map((x) => ({ name: x.name, users: x.users })) : NO_REACTIONS,
+      files: ff ? ff.map((x) => ({ id: x.external_id, name: x.name, title: x.title, mimetype: x.mimetype, size: x.size })) : NO_FILES,
+      // The time postedAt names (ms itself but for a fraction of a millisecond).
+      membersAtTime: d.trackers.get(r.channel_id)!.at(Number.isInteger(ms) ? ms : Date.parse(postedAt)),
+      provenance: { source: r.source, rawSha256: r.raw_sha256 },
+    };
+  }
+}
+
+/** The export's records one by one (see assembleExportPages). */
+export async function* assembleExport(db: pg.Pool, resolved: TResolvedScope, opts: TAssembleOptions = {}): AsyncGenerator<TExportRecord> {
+  for await (const page of assembleExportPages(db, resolved, opts)) yield* page;
 }

@@ -95,8 +95,12 @@ export interface TExportWriter {
   fileFor(record: TExportRecord): string;
   /** Start of a file; `record` is its first record (null for an empty `defaultFile`). */
   header?(file: string, record: TExportRecord | null): string;
-  /** Text of one record in `file`. */
-  write(record: TExportRecord, file: string): string;
+  /**
+   * Text of one record in `file`: a string, or pieces written one after the
+   * other, so that a long piece the writer keeps (a members list) is not
+   * copied into a new string for every record.
+   */
+  write(record: TExportRecord, file: string): string | readonly string[];
   /** End of a file. */
   footer?(file: string): string;
   /** Files made after every record, written after the data files. Memory: bounded by channels and people, not messages. */
@@ -115,7 +119,8 @@ export interface TSingleFileFormat {
   /** Name of the data file inside the export ZIP. */
   fileName: string;
   header?(): string;
-  write(record: TExportRecord): string;
+  /** As TExportWriter.write. */
+  write(record: TExportRecord): string | readonly string[];
   footer?(): string;
 }
 

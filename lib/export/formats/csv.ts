@@ -11,12 +11,16 @@ const COLUMNS = [
   "subtype", "text", "edited_ts", "deleted_at", "versions", "reactions", "files", "members_at_time",
 ] as const;
 
+const NEEDS_QUOTES = /[",\r\n]/;
+
 /** Neutralise spreadsheet formulas, then quote as RFC 4180 wants. */
 export function csvCell(value: string | number | null | undefined): string {
   if (value === null || value === undefined) return "";
-  let s = String(value);
-  if (/^[=+\-@\t\r]/.test(s)) s = "'" + s;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  let s = typeof value === "string" ? value : String(value);
+  // A formula starts with =, +, -, @, a tab or a carriage return (the first character of "" is NaN).
+  const c = s.charCodeAt(0);
+  if (c === 61 || c === 43 || c === 45 || c === 64 || c === 9 || c === 13) s = "'" + s;
+  return NEEDS_QUOTES.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 // The members cell is the same while a channel's membership does not change: made once per change.
@@ -31,25 +35,29 @@ function membersCell(members: readonly string[]): string {
   return lastMembersCell;
 }
 
-function row(r: TExportRecord): (string | number | null)[] {
-  return [
-    r.workspace.id,
-    r.channel.id,
-    r.channel.name,
-    r.channel.kind,
-    r.ts,
-    r.postedAt,
-    r.threadTs,
-    r.author?.id ?? null,
-    r.author?.name ?? r.username,
-    r.subtype,
-    r.text,
-    r.edited?.ts ?? null,
-    r.deleted ? (r.deleted.at ?? "deleted") : null,
-    r.versions.length,
-    r.reactions.map((x) => `${x.name}:${x.users.length}`).join(" "),
-    r.files.map((f) => f.name ?? f.id).join(" "),
-  ];
+// The first four cells (workspace and channel) are the same for every message of a channel.
+let lastWorkspace: TExportRecord["workspace"] | null = null;
+let lastChannel: TExportRecord["channel"] | null = null;
+let lastChannelCells = "";
+
+function channelCells(r: TExportRecord): string {
+  if (r.workspace !== lastWorkspace || r.channel !== lastChannel) {
+    lastWorkspace = r.workspace;
+    lastChannel = r.channel;
+    lastChannelCells = `${csvCell(r.workspace.id)},${csvCell(r.channel.id)},${csvCell(r.channel.name)},${csvCell(r.channel.kind)}`;
+  }
+  return lastChannelCells;
+}
+
+/** One row, up to and including the comma before the members cell (the columns of COLUMNS, in order). */
+function rowBeforeMembers(r: TExportRecord): string {
+  const reactions = r.reactions.length ? csvCell(r.reactions.map((x) => `${x.name}:${x.users.length}`).join(" ")) : "";
+  const files = r.files.length ? csvCell(r.files.map((f) => f.name ?? f.id).join(" ")) : "";
+  return (
+    `${channelCells(r)},${csvCell(r.ts)},${csvCell(r.postedAt)},${csvCell(r.threadTs)},${csvCell(r.author?.id ?? null)},` +
+    `${csvCell(r.author?.name ?? r.username)},${csvCell(r.subtype)},${csvCell(r.text)},${csvCell(r.edited?.ts ?? null)},` +
+    `${csvCell(r.deleted ? (r.deleted.at ?? "deleted") : null)},${csvCell(r.versions.length)},${reactions},${files},`
+  );
 }
 
 /** CSV: `messages.csv`, one row per message. */
@@ -57,5 +65,6 @@ export const csvFormat: TExportFormat = singleFileFormat({
   name: "csv",
   fileName: "messages.csv",
   header: () => COLUMNS.join(",") + "\r\n",
-  write: (r) => row(r).map(csvCell).join(",") + "," + membersCell(r.membersAtTime) + "\r\n",
+  // The members cell is handed over as its own piece, not copied into every row's string.
+  write: (r) => [rowBeforeMembers(r), membersCell(r.membersAtTime), "\r\n"],
 });

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { TExportRecord } from "../types";
-import { writeJsonLine } from "./jsonl";
+import { writeJsonLine, writeJsonLinePieces } from "./jsonl";
 
 function record(over: Partial<TExportRecord> = {}): TExportRecord {
   return {
@@ -36,4 +36,15 @@ test("a JSON line is exactly JSON.stringify of the record, whatever the members 
   }
   // The same array changed in place would be a bug in the producer; a new array is always re-serialised.
   assert.equal(writeJsonLine(record({ membersAtTime: ["U9"] })), JSON.stringify(record({ membersAtTime: ["U9"] })) + "\n");
+});
+
+test("the pieces of a JSON line join to JSON.stringify of the record; the members piece is the cached string", () => {
+  const members = ["U1", "U2", "U3"];
+  const first = writeJsonLinePieces(record({ membersAtTime: members }));
+  const second = writeJsonLinePieces(record({ membersAtTime: members, text: 'again "membersAtTime":0' }));
+  assert.equal(first.join(""), JSON.stringify(record({ membersAtTime: members })) + "\n");
+  assert.equal(second.join(""), JSON.stringify(record({ membersAtTime: members, text: 'again "membersAtTime":0' })) + "\n");
+  assert.equal(first[1], JSON.stringify(members));
+  assert.equal(second[1], first[1]);
+  assert.ok(first[0].endsWith('"membersAtTime":') && first[2].startsWith(',"provenance":'));
 });

@@ -12,8 +12,11 @@ let lastMembersJson = "[]";
 
 const MEMBERS_SLOT = '"membersAtTime":0';
 
-/** One record as a JSON line, byte for byte `JSON.stringify(record) + "\n"`. */
-export function writeJsonLine(r: TExportRecord): string {
+/**
+ * One record as a JSON line in pieces that join to `JSON.stringify(record) +
+ * "\n"`: before the members, the members (the cached string itself), the rest.
+ */
+export function writeJsonLinePieces(r: TExportRecord): [string, string, string] {
   if (r.membersAtTime !== lastMembers) {
     lastMembers = r.membersAtTime;
     lastMembersJson = JSON.stringify(lastMembers);
@@ -28,13 +31,19 @@ export function writeJsonLine(r: TExportRecord): string {
   } finally {
     r.membersAtTime = members;
   }
-  const at = s.lastIndexOf(MEMBERS_SLOT);
-  return s.slice(0, at) + '"membersAtTime":' + lastMembersJson + s.slice(at + MEMBERS_SLOT.length) + "\n";
+  const at = s.lastIndexOf(MEMBERS_SLOT) + MEMBERS_SLOT.length - 1;
+  // Slices of `s` share its characters; joining them here would copy the whole line.
+  return [s.slice(0, at), lastMembersJson, s.slice(at + 1) + "\n"];
+}
+
+/** One record as a JSON line, byte for byte `JSON.stringify(record) + "\n"`. */
+export function writeJsonLine(r: TExportRecord): string {
+  return writeJsonLinePieces(r).join("");
 }
 
 /** JSON Lines: `messages.jsonl`, one record per line. */
 export const jsonlFormat: TExportFormat = singleFileFormat({
   name: "jsonl",
   fileName: "messages.jsonl",
-  write: writeJsonLine,
+  write: writeJsonLinePieces,
 });
