@@ -4,8 +4,8 @@ import { requireUser } from "@/app/_lib/session";
 
 export const dynamic = "force-dynamic";
 
-/** Admin pages about sources: signed in, with the account header. */
-export default async function SourcesLayout({ children }: { children: ReactNode }) {
+/** Admin pages (sources, retention, accounts): signed in, with the account header; each page checks the role. */
+export default async function AdminLayout({ children }: { children: ReactNode }) {
   const user = await requireUser();
   return (
     <>
