@@ -97,3 +97,48 @@ describe("an incident run through an incident tool's bot", () => {
     assert.equal(d.status, "resolved");
   });
 });
+
+describe("mitigation without a stated recovery", () => {
+  it("is the last action of the response, not routine work after the people went quiet", async () => {
+    const { buildTimeline } = await import("../timelines/build");
+    const { deriveIncident } = await import("./derive");
+    // Miraheze's admin log, 2021-09-28: two reboots end the outage; a scheduled config deploy follows.
+    const at = (hhmm: string) => new Date(`2021-09-28T${hhmm}:00Z`);
+    let seq = 0;
+    const line = (hhmm: string, who: string, text: string, bot = false) => ({
+      ts: `${at(hhmm).getTime() / 1000}.${String(++seq).padStart(6, "0")}`,
+      threadTs: null,
+      authorId: who,
+      authorName: who,
+      authorIsBot: bot,
+      botId: bot ? "B0LSBOT" : null,
+      username: bot ? who : null,
+      subtype: bot ? "bot_message" : null,
+      text,
+      searchText: "",
+      postedAt: at(hhmm),
+      editedAt: null,
+      deleted: false,
+      versions: 1,
+    });
+    const t = buildTimeline({
+      channel: { id: 1, externalId: "server-admin-log", name: "server-admin-log", kind: "public" },
+      messages: [
+        line("05:13", "Universal Omega", "cp12 and cp15 down. First reported at 2:40AM UTC still down at 5:13AM UTC."),
+        line("05:28", "Reception123", "reboot cp12"),
+        line("05:32", "Reception123", "reboot cp15"),
+        line("06:04", "MirahezeLSBot", "[@mw11] starting deploy of {'config': True} to all (START)", true),
+        line("06:04", "MirahezeLSBot", "[@mw11] finished deploy of {'config': True} to all (END - exit=0)", true),
+      ],
+      executions: [
+        { id: 7, bot: "MirahezeLSBot", command: "deploy", arguments: ["config"], invoker: null, messageTs: null, startedAt: at("06:04"), finishedAt: at("06:04"), status: "succeeded", exitCode: 0, output: null },
+      ],
+      channelEvents: [],
+      people: new Map(),
+    });
+    const d = deriveIncident(t);
+    assert.equal(d.times.startedAt?.at, "2021-09-28T02:40:00.000Z");
+    assert.equal(d.times.detectedAt?.at, "2021-09-28T05:13:00.000Z");
+    assert.deepEqual([d.times.mitigatedAt?.at, d.times.mitigatedAt?.why], ["2021-09-28T05:32:00.000Z", "last mitigation action of the response"]);
+  });
+});

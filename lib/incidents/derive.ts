@@ -72,6 +72,11 @@ export function findStatedStart(text: string, at: string): string | null {
   return new Date(t).toISOString();
 }
 
+/** People silent this long after detection: the response is over (later actions are other work). */
+const RESPONSE_SILENCE_MS = 60 * 60_000;
+/** How long after the people's last word a command they started still counts as part of the response. */
+const RESPONSE_TAIL_MS = 15 * 60_000;
+
 const SEVERITY = /\b(?:sev|severity)[\s:-]*([0-5])\b|\b(P[0-4])\b/i;
 
 function humanize(channelName: string): string {
@@ -101,7 +106,33 @@ export function deriveIncident(t: TTimeline): TDerivedIncident {
   const recovery = firstAction ? first((e) => e.category === "recovery" && !e.isBot && Date.parse(e.at) > Date.parse(firstAction.at)) : null;
   // A status set to mitigated/monitoring (by an incident tool, or typed as a status update) says it outright.
   const statusMitigated = first((e) => e.ruleId === "status.mitigated");
-  const lastGoodAction = [...events].reverse().find((e) => e.kind === "execution" && e.category === "mitigation" && e.execution?.status === "succeeded") ?? null;
+  // Without a stated recovery, mitigation is the last action of the response: from detection until
+  // the people go quiet for an hour. A range that runs on past it holds routine work (scheduled
+  // deploys, maintenance) that did not mitigate anything (Miraheze's admin log: a config deploy at
+  // 06:04 after the 05:28/05:32 reboots that ended the 2021-09-28 outage).
+  const detectedMs = detection ? Date.parse(detection.at) : -Infinity;
+  let responseEndMs = Infinity;
+  let lastHumanMs: number | null = null;
+  for (const e of events) {
+    if (e.isBot || e.kind === "channel_event" || e.kind === "execution") continue;
+    const t = Date.parse(e.at);
+    if (t < detectedMs) continue;
+    if (lastHumanMs !== null && t - lastHumanMs >= RESPONSE_SILENCE_MS) {
+      responseEndMs = lastHumanMs + RESPONSE_TAIL_MS;
+      break;
+    }
+    lastHumanMs = t;
+  }
+  // No silence within the range: the response runs until the people's last word (and what it started).
+  if (responseEndMs === Infinity && lastHumanMs !== null) responseEndMs = lastHumanMs + RESPONSE_TAIL_MS;
+  const inResponse = (e: TTimelineEvent) => {
+    const t = Date.parse(e.at);
+    return t >= detectedMs && t <= responseEndMs;
+  };
+  const lastGoodAction =
+    [...events]
+      .reverse()
+      .find((e) => inResponse(e) && ((e.kind === "execution" && e.category === "mitigation" && e.execution?.status === "succeeded") || (e.kind === "mitigation" && !e.isBot))) ?? null;
   // An incident tool's status change to resolved is the record; else the first resolution anyone states (or a page resolving).
   const resolution = first((e) => e.ruleId === "status.resolved" && e.isBot) ?? first((e) => e.kind === "resolution");
 
@@ -127,7 +158,11 @@ export function deriveIncident(t: TTimeline): TDerivedIncident {
     : impactWindow?.to
       ? { at: impactWindow.to, eventId: impactWindow.eventId, why: "impact end stated in chat" }
       : lastGoodAction
-        ? { at: lastGoodAction.execution?.finishedAt ?? lastGoodAction.at, eventId: lastGoodAction.id, why: "last successful mitigation command" }
+        ? {
+            at: lastGoodAction.execution?.finishedAt ?? lastGoodAction.at,
+            eventId: lastGoodAction.id,
+            why: lastGoodAction.execution ? "last successful mitigation command of the response" : "last mitigation action of the response",
+          }
         : null;
 
   // Commander: "I'm IC" / "I am the incident commander", else "IC: <name>" in a topic.
