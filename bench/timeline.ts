@@ -343,7 +343,7 @@ export async function benchTimeline(
       keyEvents: child.keyEvents,
       draftBytes: child.draftBytes,
       note:
-        "One run = findIncidentTimeline (incident page, timeline API, CLI) then generatePostmortem (postmortem page and API: builds the timeline again, derives, renders, stores when changed), as a member viewer, in a fresh child process (plain node, as `next start` runs) whose RSS is sampled every 5 ms; p95 of 5 runs is their maximum. Data: generated incident chatter (lib/demo bot builders + bench phrase bank), imported through runIngest/commitBatch, executions through recordExecution: synthetic, not replayed real data.",
+        "One run = findIncidentTimeline (incident page, timeline API, CLI) then generatePostmortem (postmortem page and API: reads the timeline, derives, renders, stores when changed), as a member viewer, in a fresh child process (plain node, as `next start` runs) whose RSS is sampled every 5 ms; p95 of 5 runs is their maximum, i.e. the first run: it starts cold (no JIT, no open connections) and builds the timeline, which later reads of the unchanged channel take from the fingerprint-checked cache (lib/timelines/cache.ts). Data: generated incident chatter (lib/demo bot builders + bench phrase bank), imported through runIngest/commitBatch, executions through recordExecution: synthetic, not replayed real data.",
     };
   } finally {
     await pool.end();
