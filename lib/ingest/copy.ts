@@ -26,17 +26,39 @@ export function copyValue(v: unknown): string {
   return s.replace(ESCAPE, (c) => ESCAPES[c]!);
 }
 
+/** `rows` (arrays of values) as COPY text: one line per row, tab-separated. */
+export function copyText(rows: readonly unknown[][]): string {
+  let out = "";
+  for (const r of rows) {
+    for (let i = 0; i < r.length; i++) out += (i ? "\t" : "") + copyValue(r[i]);
+    out += "\n";
+  }
+  return out;
+}
+
+const CHUNK_ROWS = 1000;
+const utf8 = new TextEncoder();
+
+/**
+ * `rows` as UTF-8 COPY text in pieces of at most CHUNK_ROWS rows, so no
+ * single string grows with the batch size. Each piece owns its buffer (it
+ * can be transferred to another thread).
+ */
+export function copyChunks(rows: readonly unknown[][]): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (let i = 0; i < rows.length; i += CHUNK_ROWS) out.push(utf8.encode(copyText(rows.slice(i, i + CHUNK_ROWS))));
+  return out;
+}
+
+/** COPY ready-made COPY text (`copyChunks`) into `table`'s `columns`. */
+export async function copyData(db: pg.ClientBase, table: string, columns: readonly string[], chunks: readonly Uint8Array[]): Promise<void> {
+  if (chunks.length === 0) return;
+  const sql = `COPY ${table} (${columns.map((c) => `"${c}"`).join(", ")}) FROM STDIN`;
+  const buffers = chunks.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength));
+  await pipeline(Readable.from(buffers), db.query(copyStreams.from(sql)));
+}
+
 /** COPY `rows` (arrays in `columns` order) into `table`. */
 export async function copyRows(db: pg.ClientBase, table: string, columns: readonly string[], rows: readonly unknown[][]): Promise<void> {
-  if (rows.length === 0) return;
-  const sql = `COPY ${table} (${columns.map((c) => `"${c}"`).join(", ")}) FROM STDIN`;
-  const CHUNK = 500;
-  async function* lines() {
-    for (let i = 0; i < rows.length; i += CHUNK) {
-      let out = "";
-      for (const r of rows.slice(i, i + CHUNK)) out += r.map(copyValue).join("\t") + "\n";
-      yield out;
-    }
-  }
-  await pipeline(Readable.from(lines()), db.query(copyStreams.from(sql)));
+  await copyData(db, table, columns, copyChunks(rows));
 }

@@ -1,8 +1,7 @@
 import type pg from "pg";
-import type { NormalizedBatch, NExecution } from "./adapter";
-import { extractOpsTokens } from "../search/ops-tokens";
-import { copyRows } from "./copy";
-import { mergeBatch, type TMergedMessage } from "./merge";
+import type { NExecution } from "./adapter";
+import { copyData } from "./copy";
+import { prepareBatch, STAGE_MESSAGE_COLUMNS, STAGE_VERSION_COLUMNS, type TLoadBatch, type TPreparedMessages } from "./prepare";
 import { recordContentBatch, type TContentLeaf } from "../compliance/content-digest";
 import { insertContentLeavesFromStage, messageHashSql, versionHashSql } from "../compliance/content-repository";
 
@@ -45,7 +44,7 @@ export function addCounts(a: TBatchCounts, b: TBatchCounts): TBatchCounts {
 
 const json = (v: unknown) => JSON.stringify(v);
 
-async function upsertWorkspace(db: pg.ClientBase, batch: NormalizedBatch, ctx: TLoadContext): Promise<number> {
+async function upsertWorkspace(db: pg.ClientBase, batch: TLoadBatch, ctx: TLoadContext): Promise<number> {
   const w = batch.workspace;
   const key = `${w.platform}\u0000${w.externalId}`;
   const cached = ctx.workspaceIds?.get(key);
@@ -76,7 +75,7 @@ async function upsertWorkspace(db: pg.ClientBase, batch: NormalizedBatch, ctx: T
   return id;
 }
 
-async function upsertPeople(db: pg.ClientBase, wid: number, batch: NormalizedBatch, ctx: TLoadContext): Promise<number> {
+async function upsertPeople(db: pg.ClientBase, wid: number, batch: TLoadBatch, ctx: TLoadContext): Promise<number> {
   if (!batch.people?.length) return 0;
   const rows = batch.people.map((p) => ({
     external_id: p.externalId,
@@ -120,7 +119,7 @@ async function ensurePlaceholders(db: pg.ClientBase, wid: number, ids: Set<strin
   );
 }
 
-async function upsertChannels(db: pg.ClientBase, wid: number, batch: NormalizedBatch, ctx: TLoadContext): Promise<number> {
+async function upsertChannels(db: pg.ClientBase, wid: number, batch: TLoadBatch, ctx: TLoadContext): Promise<number> {
   if (!batch.channels?.length) return 0;
   const rows = batch.channels.map((c) => ({
     external_id: c.externalId,
@@ -149,11 +148,6 @@ async function upsertChannels(db: pg.ClientBase, wid: number, batch: NormalizedB
   );
   return r.rowCount ?? 0;
 }
-
-const STAGE_MESSAGE_COLUMNS = [
-  "channel", "ts", "thread_ts", "author", "bot_id", "username", "subtype", "text", "text_ts", "text_sha256", "search_text",
-  "search_tokens", "attachments", "blocks", "edited_ts", "edited_by", "deleted", "deleted_ts", "reply_count", "pinned", "raw", "raw_sha256",
-];
 
 /**
  * Per-session staging tables, emptied at every commit. A batch is COPYed in
@@ -204,20 +198,12 @@ function stagingLeaves(upsert: string, extra: string[] = []): string {
 async function upsertMessages(
   db: pg.ClientBase,
   wid: number,
-  merged: TMergedMessage[],
+  prepared: TPreparedMessages,
   ctx: TLoadContext,
   leaves: TContentLeaf[],
 ): Promise<{ inserted: number; updated: number; superseded: number }> {
-  if (merged.length === 0) return { inserted: 0, updated: 0, superseded: 0 };
-  await copyRows(
-    db,
-    "stage_message",
-    STAGE_MESSAGE_COLUMNS,
-    merged.map((m) => [
-      m.channel, m.ts, m.threadTs, m.user, m.botId, m.username, m.subtype, m.text, m.textTs, m.textSha256, m.searchText,
-      extractOpsTokens(m.searchText).join(" "), m.attachments, m.blocks, m.editedTs, m.editedBy, m.deleted, m.deletedTs, m.replyCount, m.pinned, m.raw, m.rawSha256,
-    ]),
-  );
+  if (prepared.count === 0) return { inserted: 0, updated: 0, superseded: 0 };
+  await copyData(db, "stage_message", STAGE_MESSAGE_COLUMNS, prepared.stage);
   const superseded = await supersededVersions(db, wid, ctx, leaves);
   const r = await db.query<TLeafReturn & { inserted: boolean }>(
     stagingLeaves(
@@ -274,6 +260,19 @@ async function upsertMessages(
 }
 
 /**
+ * Joins the stored message `m` (with `columns`) of each row `x` (workspace
+ * `$1`, channel external id `x.channel`, `x.ts`). The lookup is a subquery the
+ * planner cannot flatten, so it is always one probe of (channel_id, ts):
+ * as a plain join, PostgreSQL 18 sometimes probed message_channel_id_ts_key
+ * by ts alone (a skip scan over every channel) and checked the channel after,
+ * which grew with the archive (tens of index pages per row instead of 3).
+ */
+function messageJoin(columns: string): string {
+  return `JOIN channel c ON c.workspace_id = $1 AND c.external_id = x.channel
+    CROSS JOIN LATERAL (SELECT ${columns} FROM message WHERE channel_id = c.id AND ts = x.ts OFFSET 0) m`;
+}
+
+/**
  * Versions are materialised only for messages that have had two or more
  * texts: an unedited message's single version is the message itself, which
  * keeps the common case (millions of unedited messages) to one row each.
@@ -286,8 +285,7 @@ async function supersededVersions(db: pg.ClientBase, wid: number, ctx: TLoadCont
     `WITH pairs AS (
        SELECT m.id, m.text AS old_text, m.text_sha256 AS old_sha, m.text_ts AS old_ts, m.edited_by AS old_by,
               x.text, x.text_sha256, x.text_ts, x.edited_by
-       FROM stage_message x JOIN channel c ON c.workspace_id = $1 AND c.external_id = x.channel
-       JOIN message m ON m.channel_id = c.id AND m.ts = x.ts
+       FROM stage_message x ${messageJoin("id, text, text_sha256, text_ts, edited_by")}
        WHERE x.text_sha256 IS NOT NULL AND m.text_sha256 IS NOT NULL AND m.text_sha256 <> x.text_sha256
      ), up AS (
      INSERT INTO message_version AS mv (message_id, text_sha256, text, valid_from_ts, edited_by, source, ingest_run_id)
@@ -308,42 +306,14 @@ async function supersededVersions(db: pg.ClientBase, wid: number, ctx: TLoadCont
 async function upsertMessageExtras(
   db: pg.ClientBase,
   wid: number,
-  merged: TMergedMessage[],
+  prepared: TPreparedMessages,
   ctx: TLoadContext,
   leaves: TContentLeaf[],
 ): Promise<Pick<TBatchCounts, "versions" | "reactions" | "files">> {
-  const versions: unknown[][] = [];
-  const reactions: unknown[] = [];
-  const files: unknown[] = [];
-  const links: unknown[] = [];
-  for (const m of merged) {
-    for (const v of m.versions.values()) {
-      // Only messages with two or more texts get version rows (see supersededVersions).
-      if (m.versions.size > 1) versions.push([m.channel, m.ts, v.text, v.textSha256, v.validFromTs, v.editedBy]);
-    }
-    for (const r of m.reactions.values()) for (const u of r.users) reactions.push({ channel: m.channel, ts: m.ts, name: r.name, user_external: u });
-    for (const f of m.files.values()) {
-      files.push({
-        external_id: f.externalId,
-        name: f.name ?? null,
-        title: f.title ?? null,
-        mimetype: f.mimetype ?? null,
-        filetype: f.filetype ?? null,
-        size: f.size ?? null,
-        user_external: f.user ?? null,
-        created_at: f.createdAt ?? null,
-        url_private: f.urlPrivate ?? null,
-        permalink: f.permalink ?? null,
-        mode: f.mode ?? null,
-        raw: f.raw,
-      });
-      links.push({ channel: m.channel, ts: m.ts, file: f.externalId });
-    }
-  }
   const out = { versions: 0, reactions: 0, files: 0 };
-  const msgJoin = `JOIN channel c ON c.workspace_id = $1 AND c.external_id = x.channel JOIN message m ON m.channel_id = c.id AND m.ts = x.ts`;
-  if (versions.length) {
-    await copyRows(db, "stage_version", ["channel", "ts", "text", "text_sha256", "valid_from_ts", "edited_by"], versions);
+  const msgJoin = messageJoin("id");
+  if (prepared.versions.length) {
+    await copyData(db, "stage_version", STAGE_VERSION_COLUMNS, prepared.versions);
     const r = await db.query<TLeafReturn>(
       stagingLeaves(`INSERT INTO message_version AS mv (message_id, text_sha256, text, valid_from_ts, edited_by, source, ingest_run_id)
        SELECT m.id, x.text_sha256, x.text, x.valid_from_ts, x.edited_by, $2, $3
@@ -356,23 +326,23 @@ async function upsertMessageExtras(
     pushLeaves(leaves, r.rows);
     out.versions = r.rowCount ?? 0;
   }
-  if (reactions.length) {
+  if (prepared.reactions !== null) {
     const r = await db.query(
       `INSERT INTO reaction (message_id, name, user_external)
        SELECT m.id, x.name, x.user_external FROM jsonb_to_recordset($2::jsonb) AS x(channel text, ts text, name text, user_external text) ${msgJoin}
        ON CONFLICT DO NOTHING`,
-      [wid, json(reactions)],
+      [wid, prepared.reactions],
     );
     out.reactions = r.rowCount ?? 0;
   }
-  if (files.length) {
+  if (prepared.files !== null) {
     const r = await db.query(
       `INSERT INTO file (workspace_id, external_id, name, title, mimetype, filetype, size, user_external, created_at, url_private, permalink, mode, raw)
        SELECT DISTINCT ON (x.external_id) $1, x.external_id, x.name, x.title, x.mimetype, x.filetype, x.size, x.user_external, x.created_at, x.url_private, x.permalink, x.mode, x.raw
        FROM jsonb_to_recordset($2::jsonb) AS x(external_id text, name text, title text, mimetype text, filetype text, size bigint,
          user_external text, created_at timestamptz, url_private text, permalink text, mode text, raw jsonb)
        ON CONFLICT (workspace_id, external_id) DO NOTHING`,
-      [wid, json(files)],
+      [wid, prepared.files],
     );
     out.files = r.rowCount ?? 0;
     await db.query(
@@ -380,13 +350,13 @@ async function upsertMessageExtras(
        SELECT m.id, f.id FROM jsonb_to_recordset($2::jsonb) AS x(channel text, ts text, file text) ${msgJoin}
        JOIN file f ON f.workspace_id = $1 AND f.external_id = x.file
        ON CONFLICT DO NOTHING`,
-      [wid, json(links)],
+      [wid, prepared.links],
     );
   }
   return out;
 }
 
-async function insertEvents(db: pg.ClientBase, wid: number, batch: NormalizedBatch, ctx: TLoadContext): Promise<number> {
+async function insertEvents(db: pg.ClientBase, wid: number, batch: TLoadBatch, ctx: TLoadContext): Promise<number> {
   if (!batch.events?.length) return 0;
   const rows = batch.events.map((e) => ({
     channel: e.channel,
@@ -411,7 +381,7 @@ async function insertEvents(db: pg.ClientBase, wid: number, batch: NormalizedBat
   return r.rowCount ?? 0;
 }
 
-async function applyReactionChanges(db: pg.ClientBase, wid: number, batch: NormalizedBatch): Promise<number> {
+async function applyReactionChanges(db: pg.ClientBase, wid: number, batch: TLoadBatch): Promise<number> {
   if (!batch.reactionChanges?.length) return 0;
   let n = 0;
   // In order: an add then a remove of the same reaction must end removed.
@@ -526,13 +496,13 @@ export async function rebuildMemberships(db: pg.ClientBase, wid: number, channel
   );
 }
 
-function referencedPeople(batch: NormalizedBatch): Set<string> {
+function referencedPeople(batch: TLoadBatch, prepared: TPreparedMessages): Set<string> {
   const ids = new Set<string>();
   const add = (v: string | null | undefined) => {
     if (v) ids.add(v);
   };
   for (const c of batch.channels ?? []) for (const m of c.members ?? []) add(m);
-  for (const m of batch.messages ?? []) add(m.user);
+  for (const a of prepared.authors) add(a);
   for (const e of batch.events ?? []) add(e.actor);
   if (batch.people) for (const p of batch.people) ids.delete(p.externalId);
   return ids;
@@ -544,20 +514,20 @@ function referencedPeople(batch: NormalizedBatch): Set<string> {
  * the content digest chain, last, so the chain's lock is held only from there
  * to the caller's COMMIT.
  */
-export async function applyBatch(db: pg.ClientBase, batch: NormalizedBatch, ctx: TLoadContext): Promise<TBatchCounts> {
+export async function applyBatch(db: pg.ClientBase, batch: TLoadBatch, ctx: TLoadContext): Promise<TBatchCounts> {
   const counts = emptyCounts();
+  const { prepared } = prepareBatch(batch);
   const wid = await upsertWorkspace(db, batch, ctx);
   counts.people = await upsertPeople(db, wid, batch, ctx);
-  await ensurePlaceholders(db, wid, referencedPeople(batch), ctx);
+  await ensurePlaceholders(db, wid, referencedPeople(batch, prepared), ctx);
   counts.channels = await upsertChannels(db, wid, batch, ctx);
-  const merged = mergeBatch(batch.messages ?? []);
-  if (merged.length) await ensureStaging(db);
+  if (prepared.count) await ensureStaging(db);
   const leaves: TContentLeaf[] = [];
-  const m = await upsertMessages(db, wid, merged, ctx, leaves);
+  const m = await upsertMessages(db, wid, prepared, ctx, leaves);
   counts.messagesInserted = m.inserted;
   counts.messagesUpdated = m.updated;
   const superseded = m.superseded;
-  Object.assign(counts, await upsertMessageExtras(db, wid, merged, ctx, leaves));
+  Object.assign(counts, await upsertMessageExtras(db, wid, prepared, ctx, leaves));
   counts.versions += superseded;
   counts.events = await insertEvents(db, wid, batch, ctx);
   counts.reactions += await applyReactionChanges(db, wid, batch);

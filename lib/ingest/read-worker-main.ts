@@ -2,11 +2,13 @@ import { parentPort, workerData } from "node:worker_threads";
 import { isAppError } from "../errors";
 import type { IngestInput } from "./adapter";
 import { ADAPTERS } from "./adapters/registry";
+import { prepareBatch } from "./prepare";
 
 /**
- * Runs an adapter's `read` on its own thread and posts each batch to the
- * loader, at most `credits` batches ahead of what the loader has written, so
- * memory stays bounded when the database is the slower side.
+ * Runs an adapter's `read` on its own thread and posts each batch, prepared
+ * (prepare.ts), to the loader, at most `credits` batches ahead of what the
+ * loader has written, so memory stays bounded when the database is the
+ * slower side.
  */
 interface TWorkerData {
   adapter: string;
@@ -33,7 +35,8 @@ try {
     while (credits === 0 && !stopped) await new Promise<void>((r) => (wake = r));
     if (stopped) break;
     credits--;
-    port.postMessage({ type: "batch", batch });
+    const prepared = prepareBatch(batch);
+    port.postMessage({ type: "batch", batch: prepared }, [...prepared.prepared.stage, ...prepared.prepared.versions].map((b) => b.buffer as ArrayBuffer));
   }
   port.postMessage({ type: "done" });
 } catch (e) {

@@ -1,6 +1,7 @@
 import type pg from "pg";
-import type { IngestAdapter, IngestInput, NormalizedBatch, TProgress } from "./adapter";
+import type { IngestAdapter, IngestInput, TProgress } from "./adapter";
 import { applyBatch, addCounts, emptyCounts, type TBatchCounts, type TLoadContext } from "./load";
+import type { TLoadBatch } from "./prepare";
 import { readInWorker } from "./read-in-worker";
 import { requestSearchIndexing } from "../search/service";
 import { clearCheckpoints, createIngestRun, finishIngestRun, loadCheckpoints, recordRunProgress, saveCheckpoint } from "./repository";
@@ -43,7 +44,7 @@ export interface TIngestSummary {
  */
 export async function commitBatch(
   client: pg.PoolClient,
-  batch: NormalizedBatch,
+  batch: TLoadBatch,
   ctx: TLoadContext,
   run: { sourceKey: string; runId: number; counts: TBatchCounts },
 ): Promise<TBatchCounts> {
@@ -75,10 +76,10 @@ export async function runIngest(opts: TIngestOptions): Promise<TIngestSummary> {
   let batches = 0;
   const client = await pool.connect();
   try {
-    const source = opts.parallel ? readInWorker(adapter.name, input, checkpoints) : adapter.read(input, checkpoints);
+    const source: AsyncIterable<TLoadBatch> = opts.parallel ? readInWorker(adapter.name, input, checkpoints) : adapter.read(input, checkpoints);
     const it = source[Symbol.asyncIterator]();
     // Parse the next batch while the database writes the current one.
-    let next: Promise<IteratorResult<NormalizedBatch>> = it.next();
+    let next: Promise<IteratorResult<TLoadBatch>> = it.next();
     for (;;) {
       const r = await next;
       if (r.done) break;

@@ -4,6 +4,7 @@ import { createTestDatabase, type TTestDatabase } from "../helpers/db";
 import { contentSnapshot, rowVersions } from "../helpers/snapshot";
 import type { IngestAdapter, NormalizedBatch, NMessage } from "../../lib/ingest/adapter";
 import { runIngest } from "../../lib/ingest/run";
+import { prepareBatch } from "../../lib/ingest/prepare";
 import { findArchiveStats } from "../../lib/archive/stats";
 
 // The loader against a real PostgreSQL, fed synthetic batches through a
@@ -143,5 +144,22 @@ test("batches applied in reverse order give the same archive", async () => {
     assert.deepEqual(await contentSnapshot(third.pool), await contentSnapshot(db.pool));
   } finally {
     await third.drop();
+  }
+});
+
+test("batches prepared on another thread, as an import's reader prepares them, give the same archive", async () => {
+  const fourth = await createTestDatabase();
+  try {
+    // What the reader thread posts: prepared, the COPY buffers transferred.
+    const posted = batches().map((b) => {
+      const p = prepareBatch(b);
+      return structuredClone(p, { transfer: [...p.prepared.stage, ...p.prepared.versions].map((u) => u.buffer as ArrayBuffer) });
+    });
+    assert.ok(posted.every((b) => b.messages === undefined));
+    await runIngest({ adapter: adapterOf(posted as unknown as NormalizedBatch[], { key: "prep" }), input: { location: "mem" }, pool: fourth.pool });
+    assert.deepEqual(await contentSnapshot(fourth.pool), await contentSnapshot(db.pool));
+    assert.equal((await findArchiveStats(fourth.pool)).people, 3, "authors of prepared messages still get placeholders");
+  } finally {
+    await fourth.drop();
   }
 });
