@@ -94,6 +94,19 @@ function characterClasses(v: string): number {
 }
 
 /**
+ * Whether a search term could be a value the masker hides behind a key, a
+ * flag, URL credentials or Bearer: not an ordinary word, not a number or
+ * version, and not too short to be a password. Only such terms need search's
+ * check of where they stand in a message (see SECRET_VALUE_CONTEXT_PG).
+ */
+export function couldBeMaskedValue(term: string): boolean {
+  const v = term.replace(/^["'`]|["'`]$/g, "");
+  if (v.length < 6 || v.length > 4096) return false;
+  if (isPlaceholder(v) || isOrdinaryWords(v)) return false;
+  return !/^v?\d+(?:[.:-]\d+)*$/.test(v);
+}
+
+/**
  * Whether a value assigned to a secret-looking key is a secret: long enough,
  * not a placeholder, not ordinary words, and varied enough (several
  * character classes, or high entropy). Passwords may be shorter than tokens.

@@ -1,6 +1,6 @@
 import { readableChannelsSql } from "../../access/service";
 import { canSeeDeletedContent, canViewRawText } from "../../access/policy";
-import { isSecretSearchTerm, SECRET_VALUE_CONTEXT_PG } from "../../compliance/secrets";
+import { couldBeMaskedValue, isSecretSearchTerm, SECRET_VALUE_CONTEXT_PG } from "../../compliance/secrets";
 import type { TDb } from "../../db";
 import { AppError } from "../../errors";
 import { collectPositiveTerms, type TSearchFilter, type TSearchNode } from "../query/ast";
@@ -96,7 +96,10 @@ function contentMatch(tsquery: string): string {
  * SQL: the message holds `term` (typing: a word starting with it) where the
  * masker hides a value — after a secret-looking key, a `--key` flag, URL
  * credentials, Bearer or Basic. Readers who may not see raw text do not find
- * such a message by that term: a hit would confirm a guessed password.
+ * such a message by that term: a hit would confirm a guessed password. Only
+ * terms that could be such a value are checked (couldBeMaskedValue): the
+ * regular expression costs tens of microseconds a row, and ordinary words
+ * and numbers are never masked there.
  */
 function asMaskedValue(params: TParams, term: string, prefix: boolean): string {
   const literal = term.replace(/[\\^$.|?*+()[\]{}]/g, "\\$&");
@@ -187,13 +190,15 @@ function compileNode(ctx: TCompileContext, node: TSearchNode): string {
       if (!ctx.canMatchSecrets && isSecretSearchTerm(node.value)) return "FALSE";
       const q = wordTsquery(ctx.params, node.value, node.prefix, ctx.corrections.get(node.value.toLowerCase()) ?? []);
       if (!q) return "TRUE";
-      return ctx.canMatchSecrets ? contentMatch(q) : `(${contentMatch(q)} AND NOT ${asMaskedValue(ctx.params, node.value, node.prefix)})`;
+      return ctx.canMatchSecrets || !couldBeMaskedValue(node.value) ? contentMatch(q) : `(${contentMatch(q)} AND NOT ${asMaskedValue(ctx.params, node.value, node.prefix)})`;
     }
     case "phrase": {
       if (!ctx.canMatchSecrets && isSecretSearchTerm(node.value)) return "FALSE";
       const q = phraseTsquery(ctx.params, node.value);
       if (!q) return "TRUE";
-      return ctx.canMatchSecrets ? contentMatch(q) : `(${contentMatch(q)} AND NOT ${asMaskedValue(ctx.params, node.value, false)})`;
+      // A masked value is one token: a phrase stands where one was masked only if it starts with it.
+      const first = node.value.trim().split(/\s+/)[0] ?? "";
+      return ctx.canMatchSecrets || !couldBeMaskedValue(first) ? contentMatch(q) : `(${contentMatch(q)} AND NOT ${asMaskedValue(ctx.params, node.value, false)})`;
     }
     case "filter":
       return compileFilter(ctx, node.filter);
