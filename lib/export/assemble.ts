@@ -3,9 +3,11 @@ import { AppError } from "../errors";
 import { findReadableChannelIds } from "../access/service";
 import type { TViewer } from "../access/types";
 import { findActiveRedactions, overlayMessageText, overlayMessageValue } from "../compliance/message-overlay";
+import { maskSecrets, maskSecretsInValue } from "../compliance/secrets";
 import { msToIso, tsToMs } from "./posted-at";
 import type { TExportRecord, TExportScope } from "./types";
 import {
+  findChannelEventsForExport,
   findChannelIdsByRef,
   findExportChannels,
   findExportPeople,
@@ -227,4 +229,83 @@ function* pageRecords(rows: TMessagePageRow[], d: TPageDetails, opts: TAssembleO
 /** The export's records one by one (see assembleExportPages). */
 export async function* assembleExport(db: pg.Pool, resolved: TResolvedScope, opts: TAssembleOptions = {}): AsyncGenerator<TExportRecord> {
   for await (const page of assembleExportPages(db, resolved, opts)) yield* page;
+}
+
+type TEventRow = Awaited<ReturnType<typeof findChannelEventsForExport>>[number];
+
+/** A channel event as a Slack export entry: its own entry when it came from one, else one built from its fields. Secrets masked. */
+function slackEventEntry(e: TEventRow): Record<string, unknown> {
+  const raw = e.raw as Record<string, unknown> | null;
+  if (raw && typeof raw === "object" && raw.type === "message" && raw.subtype === e.subtype && raw.ts === e.ts) return maskSecretsInValue({ ...raw });
+  const entry: Record<string, unknown> = { type: "message", subtype: e.subtype, ts: e.ts };
+  if (e.actor) entry.user = e.actor;
+  entry.text = maskSecrets(e.text);
+  if (e.kind === "join" && e.subject) entry.inviter = e.subject;
+  if (e.kind === "topic") entry.topic = maskSecrets(e.value ?? "");
+  if (e.kind === "purpose") entry.purpose = maskSecrets(e.value ?? "");
+  if (e.kind === "rename" && e.value) entry.name = e.value;
+  if ((e.kind === "pin" || e.kind === "unpin") && e.value) entry.item = { type: "message", ts: e.value };
+  return entry;
+}
+
+/**
+ * The record stream with each channel's events merged in, in (channel, ts)
+ * order (for formats with `channelEvents`): before a message, its channel's
+ * events up to its ts; a channel's remaining events before the next channel;
+ * channels with events but no message in scope in their place. Events are
+ * read one channel at a time. With a person scope, only those people's events.
+ */
+export async function* withChannelEvents(db: pg.Pool, resolved: TResolvedScope, pages: AsyncIterable<Iterable<TExportRecord>>): AsyncGenerator<Iterable<TExportRecord>> {
+  const channels = (await findExportChannels(db, resolved.channelIds)).sort((a, b) => a.id - b.id);
+  const order = new Map(channels.map((c, i) => [`${c.ws_ext}|${c.channel_ext}`, i]));
+  const actors = resolved.personIds ? new Set((await findExportPeople(db, resolved.personIds)).map((p) => p.external_id)) : null;
+  let at = -1;
+  let queue: TEventRow[] = [];
+  const records = (c: (typeof channels)[number], rows: TEventRow[]): TExportRecord[] =>
+    rows.map((e) => ({
+      workspace: { id: c.ws_ext, name: c.ws_name },
+      channel: { id: c.channel_ext, name: c.channel_name, kind: c.kind },
+      ts: e.ts,
+      postedAt: msToIso(tsToMs(e.ts)),
+      threadTs: null,
+      author: e.actor ? { id: e.actor, name: e.actor, displayName: null, isBot: false } : null,
+      botId: null,
+      username: null,
+      subtype: e.subtype,
+      text: maskSecrets(e.text),
+      attachments: null,
+      blocks: null,
+      edited: null,
+      deleted: null,
+      versions: [],
+      reactions: NO_REACTIONS,
+      files: NO_FILES,
+      membersAtTime: [],
+      provenance: { source: e.source, rawSha256: e.raw_sha256 },
+      event: { subtype: e.subtype, entry: slackEventEntry(e) },
+    }));
+  /** Move on to channel `k`, yielding what the channels before it still hold. */
+  async function* reach(k: number): AsyncGenerator<Iterable<TExportRecord>> {
+    while (at < k) {
+      if (at >= 0 && queue.length) yield records(channels[at]!, queue);
+      at++;
+      queue = at < channels.length ? (await findChannelEventsForExport(db, channels[at]!.id, resolved.fromTs, resolved.toTs)).filter((e) => !actors || (e.actor !== null && actors.has(e.actor))) : [];
+    }
+  }
+  for await (const page of pages) {
+    const out: TExportRecord[] = [];
+    for (const r of page) {
+      const k = order.get(`${r.workspace.id}|${r.channel.id}`) ?? at;
+      if (k > at) {
+        if (out.length) yield out.splice(0);
+        for await (const p of reach(k)) yield p;
+      }
+      let n = 0;
+      while (n < queue.length && queue[n]!.ts < r.ts) n++;
+      if (n) out.push(...records(channels[at]!, queue.splice(0, n)));
+      out.push(r);
+    }
+    if (out.length) yield out;
+  }
+  for await (const p of reach(channels.length)) yield p;
 }

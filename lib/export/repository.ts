@@ -212,12 +212,23 @@ export async function findPeopleByExternalIds(db: pg.Pool | pg.ClientBase, works
 export async function findChannelsByExternalIds(db: pg.Pool | pg.ClientBase, workspaceExt: string, ids: readonly string[]) {
   const r = await db.query<{
     id: string; name: string; kind: string; topic: string | null; purpose: string | null; archived: boolean;
-    created_at: Date | null; creator: string | null; members: unknown;
+    created_at: Date | null; creator: string | null; members: unknown; pins: string[];
   }>(
-    `SELECT c.external_id AS id, c.name, c.kind::text AS kind, c.topic, c.purpose, c.archived, c.created_at, c.creator, c.members
+    `SELECT c.external_id AS id, c.name, c.kind::text AS kind, c.topic, c.purpose, c.archived, c.created_at, c.creator, c.members,
+       coalesce((SELECT array_agg(pm.ts ORDER BY pm.ts) FROM message pm WHERE pm.channel_id = c.id AND pm.pinned), '{}') AS pins
      FROM channel c JOIN workspace w ON w.id = c.workspace_id
      WHERE w.external_id = $1 AND c.external_id = ANY($2::text[]) ORDER BY c.external_id COLLATE "C"`,
     [workspaceExt, ids],
+  );
+  return r.rows;
+}
+
+/** A channel's events in [fromTs, toTs), in ts order, for formats that export them. */
+export async function findChannelEventsForExport(db: pg.Pool | pg.ClientBase, channelId: number, fromTs: string | null, toTs: string | null) {
+  const r = await db.query<{ ts: string; kind: string; subtype: string; actor: string | null; subject: string | null; value: string | null; text: string; raw: unknown; source: string; raw_sha256: string }>(
+    `SELECT ts, kind, subtype, actor, subject, value, text, raw, source, raw_sha256 FROM channel_event
+     WHERE channel_id = $1 AND ($2::text IS NULL OR ts >= $2) AND ($3::text IS NULL OR ts < $3) ORDER BY ts`,
+    [channelId, fromTs, toTs],
   );
   return r.rows;
 }

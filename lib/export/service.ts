@@ -8,7 +8,7 @@ import type pg from "pg";
 import yazl from "yazl";
 import type { TViewer } from "../access/types";
 import { AppError } from "../errors";
-import { assembleExportPages, resolveExportScope } from "./assemble";
+import { assembleExportPages, resolveExportScope, withChannelEvents } from "./assemble";
 import { findExportFormat } from "./formats/registry";
 import { buildManifest, ManifestFileTally, type TManifestFile } from "./manifest";
 import { findChannelsByExternalIds, findPeopleByExternalIds } from "./repository";
@@ -103,6 +103,7 @@ export function createExportDirectory(db: pg.Pool): TExportDirectory {
         id: c.id, name: c.name, kind: c.kind, topic: c.topic, purpose: c.purpose, archived: c.archived,
         createdAt: c.created_at ? c.created_at.toISOString() : null, creator: c.creator,
         members: Array.isArray(c.members) ? c.members.filter((m): m is string => typeof m === "string") : null,
+        pins: c.pins,
       }));
     },
   };
@@ -181,7 +182,8 @@ export async function runExport(db: pg.Pool, viewer: TViewer, req: TExportReques
     const writer = format.open();
     let file: string | null = null;
     let progressAt = 0;
-    for await (const page of assembleExportPages(db, resolved, { includeDeleted: true })) for (const rec of page) {
+    const messagePages = assembleExportPages(db, resolved, { includeDeleted: true });
+    for await (const page of format.channelEvents ? withChannelEvents(db, resolved, messagePages) : messagePages) for (const rec of page) {
       req.signal?.throwIfAborted();
       const name = writer.fileFor(rec);
       if (name !== file) {
@@ -201,6 +203,8 @@ export async function runExport(db: pg.Pool, viewer: TViewer, req: TExportReques
           if (full) await full;
         }
       }
+      // Channel events (formats with channelEvents) are entries of the files, not message records.
+      if (rec.event) continue;
       cur!.tally.records++;
       records++;
       if (records - progressAt >= 1000) {

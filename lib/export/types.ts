@@ -33,6 +33,13 @@ export interface TExportRecord {
   /** Who could have seen it: the channel's members at the moment it was posted. */
   membersAtTime: string[];
   provenance: { source: string; rawSha256: string };
+  /**
+   * Set on a channel event (a join, leave, topic, rename, pin…), as the Slack
+   * export format writes it (`entry`, secrets masked). Only formats that ask
+   * for them (TExportFormat.channelEvents) get these records; their
+   * versions, reactions, files and members are empty.
+   */
+  event?: { subtype: string; entry: Record<string, unknown> };
 }
 
 /** A file a format makes once every record has been written (directories, indexes). */
@@ -67,6 +74,8 @@ export interface TExportChannel {
   creator: string | null;
   /** Members as the source last listed them (null: unknown). */
   members: string[] | null;
+  /** ts of the messages the source marked pinned (pin and unpin events are records of their own). */
+  pins: string[];
 }
 
 /**
@@ -110,6 +119,8 @@ export interface TExportWriter {
 /** An export format: a name and a fresh writer per export (writers may keep per-run state). */
 export interface TExportFormat {
   name: string;
+  /** The record stream also carries the channels' events, in (channel, ts) order with the messages (TExportRecord.event). */
+  channelEvents?: boolean;
   open(): TExportWriter;
 }
 

@@ -199,7 +199,8 @@ test("slack: the export imports back into an empty archive with the same content
       (SELECT count(*) FROM message)::int AS messages, (SELECT count(*) FROM message_version)::int AS versions,
       (SELECT count(*) FROM message WHERE deleted)::int AS deleted, (SELECT count(*) FROM message WHERE deleted_at IS NOT NULL)::int AS deleted_at,
       (SELECT count(*) FROM reaction)::int AS reactions, (SELECT count(*) FROM message_file)::int AS files,
-      (SELECT count(*) FROM (SELECT DISTINCT channel_id, person_id FROM membership WHERE left_at IS NULL) x)::int AS members`;
+      (SELECT count(*) FROM (SELECT DISTINCT channel_id, person_id FROM membership WHERE left_at IS NULL) x)::int AS members,
+      (SELECT count(*) FROM channel_event)::int AS channel_events`;
     const [a, b] = [(await db.pool.query(counts)).rows[0], (await target.pool.query(counts)).rows[0]];
     assert.deepEqual(b, a);
     const content = `SELECT c.external_id, c.name, c.kind::text, m.ts, m.thread_ts, m.subtype, m.text, m.deleted, m.deleted_at, m.edited_ts, m.edited_by,
@@ -211,6 +212,12 @@ test("slack: the export imports back into an empty archive with the same content
     const [ra, rb] = [(await db.pool.query(content)).rows, (await target.pool.query(content)).rows];
     assert.equal(rb.length, ra.length);
     for (let i = 0; i < ra.length; i++) assert.deepEqual(rb[i], ra[i], `${ra[i].external_id} ${ra[i].ts}`);
+    const events = `SELECT c.external_id, e.ts, e.kind, e.subtype, e.actor, e.subject, e.value, e.text FROM channel_event e JOIN channel c ON c.id = e.channel_id ORDER BY c.external_id, e.ts`;
+    const [ea, eb] = [(await db.pool.query(events)).rows, (await target.pool.query(events)).rows];
+    assert.ok(ea.length > 0, "the demo archive has channel events");
+    assert.deepEqual(eb, ea);
+    const pinned = `SELECT c.external_id, m.ts FROM message m JOIN channel c ON c.id = m.channel_id WHERE message_pinned_now(m.channel_id, m.ts, m.pinned) ORDER BY 1, 2`;
+    assert.deepEqual((await target.pool.query(pinned)).rows, (await db.pool.query(pinned)).rows, "what is pinned now is the same");
     const people = `SELECT external_id, name, real_name, display_name, email, is_bot FROM person ORDER BY external_id`;
     assert.deepEqual((await target.pool.query(people)).rows, (await db.pool.query(people)).rows);
   } finally {

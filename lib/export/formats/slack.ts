@@ -16,8 +16,9 @@ import { ChannelFolders, dayOf } from "./file-names";
  * - a deletion with a known time: a `message_deleted` entry (`deleted_ts`);
  *   without one: a `tombstone` entry, as Slack leaves for deleted thread
  *   parents. A message whose text was never seen is only a tombstone.
- * Not representable from the message stream: channel events (joins and
- * leaves become the channel's member list), pins, reply counts. A Slack
+ * Channel events (joins, leaves, topics, renames, archives, pins) are
+ * entries of their day files, as Slack writes them (their own entry when
+ * they came from a Slack export). Not written: reply counts. A Slack
  * export is one workspace: an export spanning several lists them all, and
  * the importer files it under the workspace most people belong to.
  */
@@ -123,7 +124,7 @@ function userEntry(p: TExportPerson, team: string): TEntry {
   return u;
 }
 
-function channelEntry(c: TExportChannel, lastSeenMembers: readonly string[] | undefined): TEntry {
+function channelEntry(c: TExportChannel, lastSeenMembers: readonly string[] | undefined, span: { from: string; to: string } | undefined): TEntry {
   const e: TEntry = { id: c.id };
   if (c.kind !== "dm") e.name = c.name;
   e.created = unixSeconds(c.createdAt);
@@ -135,6 +136,9 @@ function channelEntry(c: TExportChannel, lastSeenMembers: readonly string[] | un
   }
   const members = c.members ?? (lastSeenMembers ? [...lastSeenMembers] : null);
   if (members) e.members = members;
+  // Pins of the exported messages only (ts within what this export wrote of the channel).
+  const pins = span ? c.pins.filter((ts) => ts >= span.from && ts <= span.to) : [];
+  if (pins.length) e.pins = pins.map((ts) => ({ id: ts, type: "C" }));
   return e;
 }
 
@@ -143,7 +147,7 @@ class SlackWriter {
   private readonly folders = new ChannelFolders();
   private first = true;
   /** Per workspace: channels seen (with their last members list) and people named. */
-  private readonly seen = new Map<string, { channels: Map<string, readonly string[]>; people: Set<string> }>();
+  private readonly seen = new Map<string, { channels: Map<string, readonly string[]>; people: Set<string>; spans: Map<string, { from: string; to: string }> }>();
   private lastMembers: readonly string[] | null = null;
 
   fileFor(r: TExportRecord): string {
@@ -158,8 +162,20 @@ class SlackWriter {
 
   write(r: TExportRecord): string {
     let ws = this.seen.get(r.workspace.id);
-    if (!ws) this.seen.set(r.workspace.id, (ws = { channels: new Map(), people: new Set() }));
+    if (!ws) this.seen.set(r.workspace.id, (ws = { channels: new Map(), people: new Set(), spans: new Map() }));
+    if (r.event) {
+      // A channel event as Slack's own entry; it says nothing about who the members are.
+      if (!ws.channels.has(r.channel.id)) ws.channels.set(r.channel.id, []);
+      if (r.author) ws.people.add(r.author.id);
+      const s = (this.first ? "" : ",\n") + indent(JSON.stringify(r.event.entry, null, 4));
+      this.first = false;
+      return s;
+    }
     ws.channels.set(r.channel.id, r.membersAtTime);
+    // Records come in ts order within a channel: the first and the latest ts span what was written.
+    const span = ws.spans.get(r.channel.id);
+    if (span) span.to = r.ts;
+    else ws.spans.set(r.channel.id, { from: r.ts, to: r.ts });
     if (r.author) ws.people.add(r.author.id);
     if (r.edited?.by) ws.people.add(r.edited.by);
     for (const x of r.reactions) for (const u of x.users) ws.people.add(u);
@@ -190,7 +206,7 @@ class SlackWriter {
       for (const c of channels) {
         for (const m of c.members ?? []) ws.people.add(m);
         if (c.creator) ws.people.add(c.creator);
-        lists.get(LISTS[c.kind] ?? "channels.json")!.push(channelEntry(c, ws.channels.get(c.id)));
+        lists.get(LISTS[c.kind] ?? "channels.json")!.push(channelEntry(c, ws.channels.get(c.id), ws.spans.get(c.id)));
       }
       for (const p of await dir.findPeople(team, [...ws.people])) users.push(userEntry(p, team));
     }
@@ -202,6 +218,7 @@ class SlackWriter {
 /** The Slack export format: day files per channel, directory files at the end. */
 export const slackFormat: TExportFormat = {
   name: "slack",
+  channelEvents: true,
   open: () => {
     const w = new SlackWriter();
     return {
