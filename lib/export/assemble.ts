@@ -4,7 +4,7 @@ import { findReadableChannelIds } from "../access/service";
 import type { TViewer } from "../access/types";
 import { findActiveRedactions, overlayMessageText, overlayMessageValue } from "../compliance/message-overlay";
 import { maskSecrets, maskSecretsInValue } from "../compliance/secrets";
-import { msToIso, tsToMs } from "./posted-at";
+import { msToIso, tsToMs } from "../archive/iso-time";
 import type { TExportRecord, TExportScope } from "./types";
 import {
   findChannelEventsForExport,

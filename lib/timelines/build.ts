@@ -1,3 +1,4 @@
+import { msToIso } from "../archive/iso-time";
 import { recognizeAlert } from "./alerts";
 import { findRequestedCommand, normalizeExecutionStatus, recognizeBotReply } from "./chat-commands";
 import { findLinks } from "./links";
@@ -103,23 +104,9 @@ function utcDayOfSeconds(seconds: number): string {
   return day;
 }
 
-const TWO = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, "0"));
-const THREE = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, "0"));
-
-/**
- * `date.toISOString()`, from the day names above and lookup tables: the
- * native call is about a microsecond, and a large timeline makes one per
- * event. Years outside 1970–9999 take the native path.
- */
+/** `date.toISOString()`, without a Date method call per event (see lib/archive/iso-time). */
 export function isoOfDate(date: Date): string {
-  const ms = date.getTime();
-  if (!(ms >= 0 && ms < 253_402_300_800_000) || !Number.isInteger(ms)) return date.toISOString();
-  const seconds = Math.floor(ms / 1000);
-  let rest = seconds % 86_400;
-  const h = Math.floor(rest / 3600);
-  rest -= h * 3600;
-  const mi = Math.floor(rest / 60);
-  return `${utcDayOfSeconds(seconds)}T${TWO[h]}:${TWO[mi]}:${TWO[rest - mi * 60]}.${THREE[ms - seconds * 1000]}Z`;
+  return msToIso(date.getTime());
 }
 
 /** The app path that opens a message in its channel (thread replies open their thread). */

@@ -1,8 +1,9 @@
 /**
- * A Slack ts as the ISO time exports show (`tsToIso` of lib/ingest/merge,
- * the same string for every ts) and its milliseconds. An export converts one
- * ts per message, and `new Date(ms).toISOString()` was a tenth of its time:
- * the date part is made once per day and the time of day by arithmetic.
+ * Instants as ISO text, fast: a Slack ts as `tsToIso` of lib/ingest/merge
+ * shows it (the same string for every ts) and milliseconds as
+ * `toISOString` does. Exports and timelines convert one instant per message,
+ * and `new Date(ms).toISOString()` was a tenth of an export's time: the date
+ * part is made once per day and the time of day by arithmetic.
  */
 
 const DAY_MS = 86_400_000;

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { tsToIso } from "../ingest/merge";
-import { msToIso, tsToIsoFast, tsToMs } from "./posted-at";
+import { msToIso, tsToIsoFast, tsToMs } from "./iso-time";
 
 /** `tsToIso(ts)`, or the error it throws. */
 function reference(ts: string): string | Error {
