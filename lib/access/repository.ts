@@ -92,11 +92,12 @@ export async function selectChannelAccessFacts(
 /** Append one row to the audit log (the table refuses updates and deletes). */
 export async function insertAuditEvent(
   db: TDb,
-  event: { actorId: number | null; action: string; target: string | null; details: Record<string, unknown>; ip?: string | null },
+  event: { actorId: number | null; actor?: string | null; action: string; target: string | null; details: Record<string, unknown>; ip?: string | null },
 ): Promise<void> {
+  // The actor's label: as given (an e-mail tried at sign-in, "cli"), else the account's e-mail.
   await db.query(
     `INSERT INTO audit_event (actor_id, actor, action, target, details, ip)
-     VALUES ($1, (SELECT email FROM app_user WHERE id = $1), $2, $3, $4::jsonb, $5)`,
-    [event.actorId, event.action, event.target, JSON.stringify(event.details), event.ip ?? null],
+     VALUES ($1, coalesce($6::text, (SELECT email FROM app_user WHERE id = $1)), $2, $3, $4::jsonb, $5)`,
+    [event.actorId, event.action, event.target, JSON.stringify(event.details), event.ip ?? null, event.actor ?? null],
   );
 }

@@ -62,7 +62,7 @@ export function currentMemberIdsSql(channelAlias: string): string {
 /** The one way the domains append to the audit log (the table refuses updates and deletes). */
 export async function recordAuditEvent(
   db: TDb,
-  event: { actorId: number | null; action: string; target: string | null; details: Record<string, unknown>; ip?: string | null },
+  event: { actorId: number | null; actor?: string | null; action: string; target: string | null; details: Record<string, unknown>; ip?: string | null },
 ): Promise<void> {
   await insertAuditEvent(db, event);
 }

@@ -1,3 +1,4 @@
+import { recordAuditEvent } from "@/lib/access/service";
 import * as oidc from "openid-client";
 import { z } from "zod";
 import type { TDb } from "@/lib/db";
@@ -6,7 +7,6 @@ import { readCookie } from "./cookie";
 import type { TOidcProvider } from "./oidc-providers";
 import { OIDC_PROVIDER_IDS, SLACK_ISSUER } from "./oidc-providers";
 import {
-  insertAuditEvent,
   insertIdentity,
   insertUser,
   selectPersonIdsByEmail,
@@ -318,7 +318,7 @@ export async function completeOidcSignIn(
       if (personId !== null) await updateUserPersonIfUnset(db, userId, personId);
     }
     await updateLastLogin(db, userId);
-    await insertAuditEvent(db, {
+    await recordAuditEvent(db, {
       actorId: userId,
       actor: existing.email,
       action: "auth.sign_in",
@@ -331,7 +331,7 @@ export async function completeOidcSignIn(
     return { user, session, next: flow.next, created };
   } catch (e) {
     const err = toSignInError(e);
-    await insertAuditEvent(db, {
+    await recordAuditEvent(db, {
       actorId,
       actor,
       action: "auth.sign_in_failed",

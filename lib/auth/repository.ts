@@ -182,17 +182,6 @@ export async function deleteSessionByHash(db: TDb, tokenHash: string): Promise<n
   return r.rows[0]?.user_id ?? null;
 }
 
-/** Append one row to the audit log (the table refuses updates and deletes). */
-export async function insertAuditEvent(
-  db: TDb,
-  e: { actorId: number | null; actor: string | null; action: string; target: string | null; details: Record<string, unknown>; ip: string | null },
-): Promise<void> {
-  await db.query(
-    "INSERT INTO audit_event (actor_id, actor, action, target, details, ip) VALUES ($1, $2, $3, $4, $5::jsonb, $6)",
-    [e.actorId, e.actor, e.action, e.target, JSON.stringify(e.details), e.ip],
-  );
-}
-
 /** The account linked to an external identity (issuer, subject), if any. */
 export async function selectUserIdByIdentity(db: TDb, issuer: string, subject: string): Promise<number | null> {
   const r = await db.query<{ user_id: number }>("SELECT user_id FROM user_identity WHERE issuer = $1 AND subject = $2", [issuer, subject]);

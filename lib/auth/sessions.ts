@@ -1,3 +1,4 @@
+import { recordAuditEvent } from "@/lib/access/service";
 import type { TDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
@@ -8,7 +9,6 @@ import {
   countFailuresForIp,
   deleteExpiredSessions,
   deleteSessionByHash,
-  insertAuditEvent,
   insertLoginAttempt,
   insertSession,
   selectCredentials,
@@ -56,7 +56,7 @@ export async function verifyLogin(
     (await countFailuresForEmail(db, email, since)) >= LOGIN_LIMITS.maxFailuresPerEmail ||
     (ip !== null && (await countFailuresForIp(db, ip, since)) >= LOGIN_LIMITS.maxFailuresPerIp);
   if (limited) {
-    await insertAuditEvent(db, {
+    await recordAuditEvent(db, {
       actorId: null,
       actor: email,
       action: "auth.sign_in_failed",
@@ -75,12 +75,12 @@ export async function verifyLogin(
   await insertLoginAttempt(db, { email, ip, ok: success });
   if (!success || !creds) {
     const reason = !creds ? "unknown_user" : creds.disabled ? "disabled" : "wrong_password";
-    await insertAuditEvent(db, { actorId: creds?.id ?? null, actor: email, action: "auth.sign_in_failed", target: null, details: { reason }, ip });
+    await recordAuditEvent(db, { actorId: creds?.id ?? null, actor: email, action: "auth.sign_in_failed", target: null, details: { reason }, ip });
     throw new AppError("unauthenticated", "Wrong email or password.");
   }
   await updateLastLogin(db, creds.id);
   if (needsRehash(creds.passwordHash!)) await updatePasswordHash(db, creds.id, await hashPassword(input.password));
-  await insertAuditEvent(db, { actorId: creds.id, actor: email, action: "auth.sign_in", target: null, details: { method: "password" }, ip });
+  await recordAuditEvent(db, { actorId: creds.id, actor: email, action: "auth.sign_in", target: null, details: { method: "password" }, ip });
   return (await selectUserById(db, creds.id))!;
 }
 
@@ -131,10 +131,8 @@ export async function deleteSession(db: TDb, token: string | null | undefined, c
   if (!isWellFormedToken(token)) return false;
   const userId = await deleteSessionByHash(db, hashToken(token));
   if (userId === null) return false;
-  const user = await selectUserById(db, userId);
-  await insertAuditEvent(db, {
+  await recordAuditEvent(db, {
     actorId: userId,
-    actor: user?.email ?? null,
     action: "auth.sign_out",
     target: null,
     details: {},

@@ -1,3 +1,4 @@
+import { recordAuditEvent } from "@/lib/access/service";
 import type pg from "pg";
 import { z } from "zod";
 import type { TDb } from "@/lib/db";
@@ -6,7 +7,6 @@ import { generatePassword, hashPassword } from "./password";
 import { withTransaction } from "@/lib/db";
 import {
   deleteSessionsOfUser,
-  insertAuditEvent,
   insertUser,
   lockActiveAdminIds,
   selectPersonIdsByExternalId,
@@ -28,6 +28,11 @@ import type { TViewer } from "@/lib/access/types";
 export type TUserAdminActor = { userId: number | null; actor: string; ip?: string | null };
 
 const CLI_ACTOR: TUserAdminActor = { userId: null, actor: "cli" };
+
+/** Who may create and change accounts. */
+export function canManageAccounts(role: string): boolean {
+  return role === "admin";
+}
 
 export const MIN_PASSWORD_LENGTH = 8;
 
@@ -79,7 +84,7 @@ export async function createUser(
     throw e;
   }
   const user = (await selectUserById(db, id))!;
-  await insertAuditEvent(db, {
+  await recordAuditEvent(db, {
     actorId: by.userId,
     actor: by.actor,
     action: "user.create",
@@ -135,7 +140,7 @@ export async function updateUser(db: pg.Pool, by: TUserAdminActor, email: string
     await updateUserFields(tx, before.id, { role: u.role, disabled: u.disabled, personId });
     const after = (await selectUserById(tx, before.id))!;
     const audit = (action: string, details: Record<string, unknown>) =>
-      insertAuditEvent(tx, { actorId: by.userId, actor: by.actor, action, target: `user:${after.email}`, details, ip: by.ip ?? null });
+      recordAuditEvent(tx, { actorId: by.userId, actor: by.actor, action, target: `user:${after.email}`, details, ip: by.ip ?? null });
     if (after.role !== before.role) await audit("user.role_change", { from: before.role, to: after.role });
     if (after.disabled !== before.disabled) {
       const ended = after.disabled ? await deleteSessionsOfUser(tx, after.id) : 0;
@@ -146,6 +151,11 @@ export async function updateUser(db: pg.Pool, by: TUserAdminActor, email: string
     }
     return after;
   }, db);
+}
+
+/** One account by id, without secrets. */
+export async function findUserById(db: TDb, id: number): Promise<TUserSummary | null> {
+  return selectUserById(db, id);
 }
 
 /** Every account, by email, without secrets. */

@@ -1,6 +1,6 @@
 import type pg from "pg";
 
-/** Reads of the append-only audit log (rows are written by each domain's repository). */
+/** Reads of the append-only audit log (every domain writes its rows through recordAuditEvent of lib/access). */
 
 export interface TAuditRow {
   id: number;

@@ -6,6 +6,7 @@ import { PassThrough, Transform, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type pg from "pg";
 import yazl from "yazl";
+import { recordAuditEvent } from "../access/service";
 import type { TViewer } from "../access/types";
 import { AppError } from "../errors";
 import { assembleExportPages, resolveExportScope, withChannelEvents } from "./assemble";
@@ -243,11 +244,12 @@ export async function runExport(db: pg.Pool, viewer: TViewer, req: TExportReques
   }
   req.onProgress?.(records);
   const result = { zipPath, records, files, zipSha256: tap.hash.digest("hex") };
-  await db.query("INSERT INTO audit_event (actor_id, actor, action, target, details) VALUES ($1, $2, 'export.create', $3, $4)", [
-    req.requester.userId,
-    req.requester.email,
-    path.basename(zipPath),
-    JSON.stringify({ format: format.name, scope: req.scope, records, sha256: result.zipSha256 }),
-  ]);
+  await recordAuditEvent(db, {
+    actorId: req.requester.userId,
+    actor: req.requester.email,
+    action: "export.create",
+    target: path.basename(zipPath),
+    details: { format: format.name, scope: req.scope, records, sha256: result.zipSha256 },
+  });
   return result;
 }
