@@ -4,7 +4,7 @@ import { AppError } from "@/lib/errors";
 import { getSessionUser, toViewer } from "@/lib/auth/sessions";
 import type { TViewer } from "@/lib/access/types";
 import type { TSessionUser } from "@/lib/auth/types";
-import { assertCsrfSafe, readSessionToken } from "@/app/_lib/http";
+import { assertCsrfSafe, findClientIp, readSessionToken } from "@/app/_lib/http";
 
 /** The signed-in user of a route request, or AppError `unauthenticated`. */
 export async function requireRouteUser(request: Request): Promise<{ user: TSessionUser; viewer: TViewer }> {
@@ -18,6 +18,40 @@ export async function requireMutatingUser(request: Request): Promise<{ user: TSe
   const r = await requireRouteUser(request);
   await assertCsrfSafe(request, r.user);
   return r;
+}
+
+/**
+ * The signed-in user of a route only some roles may use (`may`), and who
+ * acts, for services that audit: account id, e-mail, client address.
+ * State-changing requests (`mutating`) also get the origin and CSRF checks.
+ */
+export async function requireAllowedUser(
+  request: Request,
+  may: (role: string) => boolean,
+  mutating: boolean,
+  refusal = "Not allowed for your role.",
+): Promise<{ user: TSessionUser; actor: { userId: number; actor: string; ip: string | null } }> {
+  const { user } = mutating ? await requireMutatingUser(request) : await requireRouteUser(request);
+  if (!may(user.role)) throw new AppError("forbidden", refusal);
+  return { user, actor: { userId: user.userId, actor: user.email, ip: findClientIp(request) } };
+}
+
+/** A text field, or undefined when absent or blank. */
+export function optionalText(v: unknown): string | undefined {
+  return v === undefined || v === null || String(v).trim() === "" ? undefined : String(v);
+}
+
+/** A checkbox or JSON yes: true, "true", "on", "1". */
+export function isYes(v: unknown): boolean {
+  return v === true || v === "true" || v === "on" || v === "1";
+}
+
+/** A yes/no field: true or false, undefined when absent or empty, else AppError naming `field`. */
+export function readYesNo(v: unknown, field: string): boolean | undefined {
+  if (v === undefined || v === null || v === "") return undefined;
+  if (isYes(v)) return true;
+  if (v === false || v === "false" || v === "off" || v === "0") return false;
+  throw new AppError("bad_input", `Not a yes/no value: ${String(v)}`, { field });
 }
 
 /** A form body as a plain object of strings. */

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { getPool } from "@/lib/db";
-import { listUsers } from "@/lib/auth/users";
+import { canManageAccounts, listUsers } from "@/lib/auth/users";
 import { requireViewer } from "@/app/_lib/session";
 
 export const dynamic = "force-dynamic";
@@ -12,7 +12,7 @@ const when = (iso: string | null) => (iso ? iso.replace("T", " ").slice(0, 16) +
 /** Accounts (administrators): roles, disabling, the link to a chat person, and new accounts. Every change is audited. */
 export default async function UsersPage() {
   const { user } = await requireViewer();
-  if (user.role !== "admin") {
+  if (!canManageAccounts(user.role)) {
     return (
       <div className="empty" data-testid="forbidden">
         Only administrators manage accounts.

@@ -1,15 +1,14 @@
 import { getPool } from "@/lib/db";
-import { createUser, listUsers } from "@/lib/auth/users";
+import { canManageAccounts, createUser, listUsers } from "@/lib/auth/users";
 import { errorResponse, redirectTo, wantsJson } from "@/app/_lib/http";
-import { readBody } from "@/app/_lib/route-user";
-import { requireUserAdmin } from "./_lib";
+import { optionalText, readBody, requireAllowedUser } from "@/app/_lib/route-user";
 
 export const dynamic = "force-dynamic";
 
 /** GET /api/users — every account (administrators). */
 export async function GET(request: Request): Promise<Response> {
   try {
-    await requireUserAdmin(request, false);
+    await requireAllowedUser(request, canManageAccounts, false);
     return Response.json({ users: await listUsers(getPool()) }, { headers: { "Cache-Control": "no-store" } });
   } catch (e) {
     return errorResponse(e);
@@ -23,10 +22,9 @@ export async function GET(request: Request): Promise<Response> {
  */
 export async function POST(request: Request): Promise<Response> {
   try {
-    const by = await requireUserAdmin(request, true);
+    const { actor: by } = await requireAllowedUser(request, canManageAccounts, true);
     const json = wantsJson(request);
     const body = await readBody(request);
-    const opt = (v: unknown) => (v === undefined || v === null || String(v).trim() === "" ? undefined : String(v));
     const role = String(body.role ?? "member") as "admin" | "auditor" | "member";
     const r = await createUser(
       getPool(),
@@ -34,8 +32,8 @@ export async function POST(request: Request): Promise<Response> {
         email: String(body.email ?? ""),
         role,
         // Only a JSON request may leave the password out (and get a generated one back); a form must set it.
-        password: (request.headers.get("content-type") ?? "").includes("application/json") ? opt(body.password) : String(body.password ?? ""),
-        personExternalId: opt(body.person),
+        password: (request.headers.get("content-type") ?? "").includes("application/json") ? optionalText(body.password) : String(body.password ?? ""),
+        personExternalId: optionalText(body.person),
       },
       by,
     );

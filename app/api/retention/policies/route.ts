@@ -1,15 +1,14 @@
 import { getPool } from "@/lib/db";
 import { canManageRetention, listRetentionPolicies, setRetentionPolicy } from "@/lib/compliance/retention";
 import { errorResponse, redirectTo, wantsJson } from "@/app/_lib/http";
-import { readBody } from "@/app/_lib/route-user";
-import { requireComplianceUser } from "../../holds/_lib/request";
+import { isYes, readBody, requireAllowedUser } from "@/app/_lib/route-user";
 
 export const dynamic = "force-dynamic";
 
 /** GET /api/retention/policies — every policy (admins). */
 export async function GET(request: Request): Promise<Response> {
   try {
-    await requireComplianceUser(request, canManageRetention, false);
+    await requireAllowedUser(request, canManageRetention, false);
     return Response.json({ policies: await listRetentionPolicies(getPool()) }, { headers: { "Cache-Control": "no-store" } });
   } catch (e) {
     return errorResponse(e);
@@ -19,17 +18,16 @@ export async function GET(request: Request): Promise<Response> {
 /** POST /api/retention/policies — set a workspace's or channel's policy: `days` or `forever`, `channel`, `keepPinned` (CSRF-protected; audited). */
 export async function POST(request: Request): Promise<Response> {
   try {
-    const { actor } = await requireComplianceUser(request, canManageRetention, true);
+    const { actor } = await requireAllowedUser(request, canManageRetention, true);
     const json = wantsJson(request);
     const b = await readBody(request);
-    const flag = (v: unknown) => v === true || v === "true" || v === "on" || v === "1";
-    const forever = flag(b.forever) || b.days === "forever";
+    const forever = isYes(b.forever) || b.days === "forever";
     const policy = await setRetentionPolicy(getPool(), actor, {
       days: forever || b.days === undefined || b.days === "" ? undefined : Number(b.days),
       forever,
       channel: b.channel ? String(b.channel) : undefined,
       workspace: b.workspace ? String(b.workspace) : undefined,
-      keepPinned: flag(b.keepPinned),
+      keepPinned: isYes(b.keepPinned),
     });
     return json ? Response.json({ policy }) : redirectTo("/retention");
   } catch (e) {

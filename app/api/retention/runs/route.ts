@@ -3,15 +3,14 @@ import { enqueueJob } from "@/lib/jobs/enqueue";
 import { purgeExpiredJob } from "@/lib/jobs/definitions/compliance.purge-expired";
 import { canManageRetention, listRetentionRuns, runRetention } from "@/lib/compliance/retention";
 import { errorResponse, redirectTo, wantsJson } from "@/app/_lib/http";
-import { readBody } from "@/app/_lib/route-user";
-import { requireComplianceUser } from "../../holds/_lib/request";
+import { isYes, readBody, requireAllowedUser } from "@/app/_lib/route-user";
 
 export const dynamic = "force-dynamic";
 
 /** GET /api/retention/runs — recent runs with their reports (admins). */
 export async function GET(request: Request): Promise<Response> {
   try {
-    await requireComplianceUser(request, canManageRetention, false);
+    await requireAllowedUser(request, canManageRetention, false);
     return Response.json({ runs: await listRetentionRuns(getPool()) }, { headers: { "Cache-Control": "no-store" } });
   } catch (e) {
     return errorResponse(e);
@@ -24,10 +23,10 @@ export async function GET(request: Request): Promise<Response> {
  */
 export async function POST(request: Request): Promise<Response> {
   try {
-    const { actor } = await requireComplianceUser(request, canManageRetention, true);
+    const { actor } = await requireAllowedUser(request, canManageRetention, true);
     const json = wantsJson(request);
     const b = await readBody(request);
-    const purge = b.purge === true || b.purge === "true" || b.purge === "1";
+    const purge = isYes(b.purge);
     if (!purge) {
       const report = await runRetention(getPool(), actor, { dryRun: true });
       return json ? Response.json({ report }) : redirectTo(`/retention?run=${report.runId}`);

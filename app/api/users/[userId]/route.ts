@@ -1,9 +1,8 @@
 import { getPool } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import { listUsers, updateUser } from "@/lib/auth/users";
+import { canManageAccounts, findUserById, updateUser } from "@/lib/auth/users";
 import { errorResponse, redirectTo, wantsJson } from "@/app/_lib/http";
-import { readBody } from "@/app/_lib/route-user";
-import { requireUserAdmin, toFlag } from "../_lib";
+import { readBody, readYesNo, requireAllowedUser } from "@/app/_lib/route-user";
 
 export const dynamic = "force-dynamic";
 
@@ -14,9 +13,9 @@ export const dynamic = "force-dynamic";
  */
 export async function POST(request: Request, { params }: { params: Promise<{ userId: string }> }): Promise<Response> {
   try {
-    const by = await requireUserAdmin(request, true);
+    const { actor: by } = await requireAllowedUser(request, canManageAccounts, true);
     const id = (await params).userId;
-    const target = /^\d{1,9}$/.test(id) ? (await listUsers(getPool())).find((u) => u.id === Number(id)) : undefined;
+    const target = /^\d{1,9}$/.test(id) ? await findUserById(getPool(), Number(id)) : null;
     if (!target) throw new AppError("not_found", `No account ${id}`);
     const json = wantsJson(request);
     const body = await readBody(request);
@@ -26,7 +25,7 @@ export async function POST(request: Request, { params }: { params: Promise<{ use
     const given = body.person === undefined ? undefined : String(body.person ?? "").trim();
     const user = await updateUser(getPool(), by, target.email, {
       role,
-      disabled: toFlag(body.disabled),
+      disabled: readYesNo(body.disabled, "disabled"),
       personExternalId: given === undefined || given === current ? undefined : given === "" ? null : given,
     });
     return json ? Response.json({ user }) : redirectTo("/users");

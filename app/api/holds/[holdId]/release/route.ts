@@ -2,15 +2,14 @@ import { getPool } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { canManageHolds, releaseLegalHold } from "@/lib/compliance/holds";
 import { errorResponse, redirectTo, wantsJson } from "@/app/_lib/http";
-import { readBody } from "@/app/_lib/route-user";
-import { requireComplianceUser } from "../../_lib/request";
+import { readBody, requireAllowedUser } from "@/app/_lib/route-user";
 
 export const dynamic = "force-dynamic";
 
 /** POST /api/holds/:holdId/release — release a hold with a reason (CSRF-protected; audited). */
 export async function POST(request: Request, { params }: { params: Promise<{ holdId: string }> }): Promise<Response> {
   try {
-    const { actor } = await requireComplianceUser(request, canManageHolds, true);
+    const { actor } = await requireAllowedUser(request, canManageHolds, true);
     const id = (await params).holdId;
     if (!/^\d+$/.test(id)) throw new AppError("not_found", `No legal hold ${id}`);
     const json = wantsJson(request);
