@@ -199,6 +199,7 @@ export function deriveIncident(t: TTimeline): TDerivedIncident {
     if (e.kind === "communication" && /status ?page|customer/i.test(e.text) && roles.get(e.actorId) === "responder") roles.set(e.actorId, "communications");
   }
   for (const e of events) {
+    if (!e.text.includes("@")) continue; // the role names follow a mention
     for (const m of e.text.matchAll(/@([\w.-]+) (ops lead|comms lead|communications lead|tech lead|scribe|deputy)\b/gi)) {
       const hit = [...names].find(([, n]) => n === m[1]);
       if (hit) roles.set(hit[0], m[2]!.toLowerCase());

@@ -191,7 +191,8 @@ export function buildTimeline(input: TTimelineInput): TTimeline {
   type TPending = { ts: string; at: number; command: string; invoker: string | null; startTs: string | null; startAt: number | null };
   const pending: TPending[] = [];
   const chatExecutions: { exec: TExecutionView; replyTs: string }[] = [];
-  const foldedReplies = new Set<string>();
+  // By index into `messages`: the bot replies folded into an execution event.
+  const folded = new Uint8Array(messages.length);
 
   const matchPending = (command: string, at: number, wantStarted: boolean): TPending | undefined => {
     for (let i = pending.length - 1; i >= 0; i--) {
@@ -203,7 +204,8 @@ export function buildTimeline(input: TTimelineInput): TTimeline {
     return undefined;
   };
 
-  for (const m of messages) {
+  for (let i = 0; i < messages.length; i++) {
+    const m = messages[i]!;
     const at = m.postedAt.getTime();
     // Requests too old for any reply to match leave the queue (messages come in time order).
     let stale = 0;
@@ -222,11 +224,11 @@ export function buildTimeline(input: TTimelineInput): TTimeline {
       if (p && p.startTs === null) {
         p.startTs = m.ts;
         p.startAt = at;
-        foldedReplies.add(m.ts);
+        folded[i] = 1;
       } else if (reply.selfReported) {
         // The bot logs the start itself: that line is the trigger.
         pending.push({ ts: m.ts, at, command: reply.command, invoker: reply.invoker, startTs: m.ts, startAt: at });
-        foldedReplies.add(m.ts);
+        folded[i] = 1;
       }
       continue;
     }
@@ -235,7 +237,7 @@ export function buildTimeline(input: TTimelineInput): TTimeline {
     const p: TPending = matched ?? { ts: m.ts, at: reply.durationMs !== null ? at - reply.durationMs : at, command: reply.command, invoker: null, startTs: null, startAt: null };
     if (!matched) pending.push(p);
     pending.splice(pending.indexOf(p), 1);
-    foldedReplies.add(m.ts);
+    folded[i] = 1;
     if (recordsByTrigger.has(p.ts)) continue; // the record is the better evidence
     const startedAt = p.startAt ?? (reply.durationMs !== null ? at - reply.durationMs : p.at);
     chatExecutions.push({
@@ -258,9 +260,13 @@ export function buildTimeline(input: TTimelineInput): TTimeline {
   }
 
   let firstFiringSeen = false;
+  // Only messages that triggered an execution are looked up by ts (to place the execution right after them).
+  const triggers = new Set<string>(recordsByTrigger.keys());
+  for (const c of chatExecutions) if (c.exec.triggerTs !== null) triggers.add(c.exec.triggerTs);
   const byMessageTs = new Map<string, TDraftEvent>();
-  for (const m of messages) {
-    if (foldedReplies.has(m.ts)) continue;
+  for (let i = 0; i < messages.length; i++) {
+    if (folded[i] === 1) continue;
+    const m = messages[i]!;
     const isBot = m.authorIsBot || m.botId !== null || m.subtype === "bot_message";
     const isReply = m.threadTs !== null && m.threadTs !== m.ts;
     const actorName = m.authorIsBot || !m.authorName ? (m.username ?? m.authorName) : m.authorName;
@@ -300,7 +306,7 @@ export function buildTimeline(input: TTimelineInput): TTimeline {
     };
     const d: TDraftEvent = { e, order: order++, markKind: "message", markKey: m.ts, atMs, sortAt: atMs };
     drafts.push(d);
-    byMessageTs.set(m.ts, d);
+    if (triggers.has(m.ts)) byMessageTs.set(m.ts, d);
     if (m.deleted) continue;
     const plain = plainOf(m.text);
     // Most people's messages have no attachments: their searchable text is their text.
