@@ -2,6 +2,7 @@ import { after, before, it } from "node:test";
 import assert from "node:assert/strict";
 import { createTestDatabase, type TTestDatabase } from "../helpers/db";
 import { seedArchive, type TSeed } from "../helpers/seed";
+import { TOTAL_CAP } from "../../lib/search/backend";
 import { postgresSearchBackend, RELEVANCE_PROBE } from "../../lib/search/backends/postgres";
 import { searchMessages } from "../../lib/search/service";
 
@@ -28,7 +29,8 @@ after(async () => {
   await t?.drop();
 });
 
-const search = (q: string, sort: "relevance" | "newest" | "oldest") => searchMessages(t.pool, admin, { q, sort, limit: 20 }, { backend: postgresSearchBackend });
+const search = (q: string, sort: "relevance" | "newest" | "oldest", cursor?: string) =>
+  searchMessages(t.pool, admin, { q, sort, limit: 20, cursor }, { backend: postgresSearchBackend });
 
 it("reports a floor past the probe, for every sort, and an exact count below it", async () => {
   for (const sort of ["relevance", "newest", "oldest"] as const) {
@@ -43,4 +45,18 @@ it("reports a floor past the probe, for every sort, and an exact count below it"
   assert.deepEqual(newest.hits.slice(0, 2).map((h) => h.text), ["heartbeat 2500 flapping", "heartbeat 2499"]);
   const oldest = await search("heartbeat", "oldest");
   assert.deepEqual(oldest.hits.slice(0, 2).map((h) => h.text), ["heartbeat 1", "heartbeat 2"]);
+});
+
+it("reports the same floor for a search by filters alone and on later pages", async () => {
+  assert.equal(TOTAL_CAP, RELEVANCE_PROBE);
+  const filters = await search(`in:#general from:@bob`, "newest");
+  assert.deepEqual([filters.total, filters.isTotalExact], [TOTAL_CAP, false]);
+  for (const sort of ["relevance", "newest"] as const) {
+    const first = await search("heartbeat", sort);
+    assert.ok(first.nextCursor, sort);
+    const second = await search("heartbeat", sort, first.nextCursor!);
+    assert.deepEqual([second.total, second.isTotalExact], [first.total, first.isTotalExact], sort);
+    const firstIds = new Set(first.hits.map((h) => h.id));
+    assert.ok(second.hits.length === 20 && second.hits.every((h) => !firstIds.has(h.id)), sort);
+  }
 });

@@ -345,7 +345,7 @@ export const postgresSearchBackend: TSearchBackend = {
     }
 
     const totalSql = `SELECT count(*)::int AS n FROM (SELECT 1 FROM message m WHERE ${baseWhere} LIMIT ${TOTAL_CAP + 1}) t`;
-    // A first page of a text search counts its matches in its probe (up to more than TOTAL_CAP):
+    // A first page of a text search counts its matches in its probe (as far as TOTAL_CAP + 1):
     // the same count, without a second pass over them.
     const totalInPage = rankParts.length > 0 && !cursor;
     const [page, total, facets] = await Promise.all([
