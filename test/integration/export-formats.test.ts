@@ -156,6 +156,13 @@ test("actiance: a FileDump per channel, one Conversation per channel and day, es
   assert.equal(xml.match(/<\/Conversation>/g)!.length, days);
   assert.ok(xml.includes("<RoomID>public - general - C0DEMOGENRL</RoomID>"));
   assert.equal(xml.match(/<ParticipantEntered>/g)!.length, xml.match(/<ParticipantLeft>/g)!.length, "everyone who enters leaves by the end");
+  // A join during the day's conversation enters its member at the join itself, once (the demo's Dana joins the incident at 22:45:10).
+  const incident = files.get("actiance/inc-2026-11-03-api-gateway-errors.xml")!.toString("utf8");
+  const danaEntered = [...incident.matchAll(/<ParticipantEntered>\s*<LoginName>U0DEMODANA<\/LoginName>\s*<DateTimeUTC>(\d+)<\/DateTimeUTC>/g)].map((m) => Number(m[1]));
+  assert.equal(danaEntered[0], Date.UTC(2026, 10, 3, 22, 45, 10) / 1000);
+  // …and at the start of each later day's conversation, once per conversation.
+  assert.equal(danaEntered.length, incident.match(/<Conversation /g)!.length);
+  assert.equal(incident.match(/<ParticipantEntered>/g)!.length, incident.match(/<ParticipantLeft>/g)!.length);
   assert.ok(xml.includes("<Content>From the top: &lt;script&gt;alert(1)&lt;/script&gt; &amp;  &quot;quotes&quot; ünïcode ☃\nFrom here\n&gt;From there</Content>"));
   assert.ok(!xml.includes("\u0001"));
   const all = [...files].filter(([n]) => n.endsWith(".xml")).map(([, b]) => b.toString("utf8")).join("");

@@ -9,9 +9,10 @@ import { escapeMarkup as x } from "./xml-text";
  * of `Conversation`s, here one per channel per UTC day, in one file per
  * channel (`actiance/<channel>.xml`). A conversation lists who was in it
  * (`ParticipantEntered` at its start for the channel's members at its first
- * message, again whenever the members at the time change, and for anyone who
- * posts without being a member; `ParticipantLeft` when they stop being
- * members and for everyone at its end), each message (`Message`; every
+ * message, at the moment of each join during it, and for anyone who posts
+ * without being a member; `ParticipantLeft` at the moment of each leave and
+ * for everyone at its end; membership that changed without a join or leave
+ * event shows at the next message), each message (`Message`; every
  * earlier version of an edited message, then the edits marked `(edited)`, a
  * deletion as `(deleted)`), and each shared file as `FileTransferStarted` /
  * `FileTransferEnded` (metadata only). Times are seconds since 1970 (UTC).
@@ -44,8 +45,13 @@ class ActianceWriter {
   private members = new Set<string>();
   private posters = new Set<string>();
 
+  private file: string | null = null;
+  private channelId = "";
+
   fileFor(r: TExportRecord): string {
-    return `actiance/${this.folders.folderFor(r)}.xml`;
+    // A channel event only refines the open conversation: it never starts a file of its own.
+    if (r.event && this.file !== null) return this.file;
+    return (this.file = `actiance/${this.folders.folderFor(r)}.xml`);
   }
 
   header(): string {
@@ -55,6 +61,7 @@ class ActianceWriter {
 
   private open(r: TExportRecord): string {
     this.day = dayOf(r);
+    this.channelId = r.channel.id;
     this.roomId = `${r.channel.kind} - ${r.channel.name} - ${r.channel.id}`;
     this.domain = workspaceDomain(r.workspace.id);
     const start = seconds(r.postedAt);
@@ -75,7 +82,32 @@ class ActianceWriter {
     return `${s}    <EndTimeUTC>${this.end}</EndTimeUTC>\n  </Conversation>\n`;
   }
 
+  /**
+   * A channel event: a join or leave during the day's conversation enters or
+   * leaves its member at that moment. Before the day's first message the
+   * conversation's opening members cover it; other events are not part of this format.
+   */
+  private writeEvent(r: TExportRecord): string {
+    const subtype = r.event!.subtype;
+    const joins = subtype === "channel_join" || subtype === "group_join";
+    const leaves = subtype === "channel_leave" || subtype === "group_leave";
+    const who = r.author?.id;
+    if ((!joins && !leaves) || !who || r.channel.id !== this.channelId || dayOf(r) !== this.day) return "";
+    const at = seconds(r.postedAt);
+    this.end = Math.max(this.end, at);
+    if (joins && !this.members.has(who) && !this.posters.has(who)) {
+      this.members.add(who);
+      return participant("ParticipantEntered", who, at, this.domain, this.roomId);
+    }
+    if (leaves && this.members.has(who)) {
+      this.members.delete(who);
+      return participant("ParticipantLeft", who, at, this.domain, this.roomId);
+    }
+    return "";
+  }
+
   write(r: TExportRecord): string {
+    if (r.event) return this.writeEvent(r);
     let s = "";
     if (dayOf(r) !== this.day) s += this.close() + this.open(r);
     const at = seconds(r.postedAt);
@@ -118,6 +150,7 @@ class ActianceWriter {
 /** Actiance-style XML: one file per channel, one Conversation per channel and day. */
 export const actianceFormat: TExportFormat = {
   name: "actiance",
+  channelEvents: true,
   open: () => {
     const w = new ActianceWriter();
     return { fileFor: (r) => w.fileFor(r), header: () => w.header(), write: (r) => w.write(r), footer: () => w.footer() };
