@@ -38,20 +38,3 @@ export async function findActiveRedactionsInChannel(db: TDb, channelId: number):
 }
 
 
-/** The parts of an export record that hold what a message said. */
-type TExportedContent = { text: string; attachments: unknown; blocks: unknown; versions: { text: string }[] };
-
-/**
- * An export record as it leaves the archive: secrets masked in the text,
- * every version and the attachments and blocks; a redacted message carries
- * `[redacted: reason]` in its text and versions and no attachments or blocks.
- */
-export function overlayExportRecord<T extends TExportedContent>(record: T, redaction?: Pick<TActiveRedaction, "reason"> | null): T {
-  return {
-    ...record,
-    text: overlayMessageText(record.text, redaction),
-    attachments: overlayMessageValue(record.attachments, redaction),
-    blocks: overlayMessageValue(record.blocks, redaction),
-    versions: record.versions.map((v) => ({ ...v, text: overlayMessageText(v.text, redaction) })),
-  };
-}

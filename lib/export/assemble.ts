@@ -233,13 +233,16 @@ export async function* assembleExport(db: pg.Pool, resolved: TResolvedScope, opt
 
 type TEventRow = Awaited<ReturnType<typeof findChannelEventsForExport>>[number];
 
-/** A channel event as a Slack export entry: its own entry when it came from one, else one built from its fields. Secrets masked. */
-function slackEventEntry(e: TEventRow): Record<string, unknown> {
+/**
+ * A channel event as a Slack export entry: its own entry when it came from
+ * one, else one built from its fields (`text`: its text, masked). Secrets masked.
+ */
+function slackEventEntry(e: TEventRow, text: string): Record<string, unknown> {
   const raw = e.raw as Record<string, unknown> | null;
-  if (raw && typeof raw === "object" && raw.type === "message" && raw.subtype === e.subtype && raw.ts === e.ts) return maskSecretsInValue({ ...raw });
+  if (raw && typeof raw === "object" && raw.type === "message" && raw.subtype === e.subtype && raw.ts === e.ts) return maskSecretsInValue(raw);
   const entry: Record<string, unknown> = { type: "message", subtype: e.subtype, ts: e.ts };
   if (e.actor) entry.user = e.actor;
-  entry.text = maskSecrets(e.text);
+  entry.text = text;
   if (e.kind === "join" && e.subject) entry.inviter = e.subject;
   if (e.kind === "topic") entry.topic = maskSecrets(e.value ?? "");
   if (e.kind === "purpose") entry.purpose = maskSecrets(e.value ?? "");
@@ -261,29 +264,36 @@ export async function* withChannelEvents(db: pg.Pool, resolved: TResolvedScope, 
   const actors = resolved.personIds ? new Set((await findExportPeople(db, resolved.personIds)).map((p) => p.external_id)) : null;
   let at = -1;
   let queue: TEventRow[] = [];
-  const records = (c: (typeof channels)[number], rows: TEventRow[]): TExportRecord[] =>
-    rows.map((e) => ({
-      workspace: { id: c.ws_ext, name: c.ws_name },
-      channel: { id: c.channel_ext, name: c.channel_name, kind: c.kind },
-      ts: e.ts,
-      postedAt: msToIso(tsToMs(e.ts)),
-      threadTs: null,
-      author: e.actor ? { id: e.actor, name: e.actor, displayName: null, isBot: false } : null,
-      botId: null,
-      username: null,
-      subtype: e.subtype,
-      text: maskSecrets(e.text),
-      attachments: null,
-      blocks: null,
-      edited: null,
-      deleted: null,
-      versions: [],
-      reactions: NO_REACTIONS,
-      files: NO_FILES,
-      membersAtTime: [],
-      provenance: { source: e.source, rawSha256: e.raw_sha256 },
-      event: { subtype: e.subtype, entry: slackEventEntry(e) },
-    }));
+  const records = (c: (typeof channels)[number], rows: TEventRow[]): TExportRecord[] => {
+    // One workspace and channel object for the channel's records, as message records share theirs.
+    const workspace = { id: c.ws_ext, name: c.ws_name };
+    const channel = { id: c.channel_ext, name: c.channel_name, kind: c.kind };
+    return rows.map((e) => {
+      const text = maskSecrets(e.text);
+      return {
+        workspace,
+        channel,
+        ts: e.ts,
+        postedAt: msToIso(tsToMs(e.ts)),
+        threadTs: null,
+        author: e.actor ? { id: e.actor, name: e.actor, displayName: null, isBot: false } : null,
+        botId: null,
+        username: null,
+        subtype: e.subtype,
+        text,
+        attachments: null,
+        blocks: null,
+        edited: null,
+        deleted: null,
+        versions: [],
+        reactions: NO_REACTIONS,
+        files: NO_FILES,
+        membersAtTime: [],
+        provenance: { source: e.source, rawSha256: e.raw_sha256 },
+        event: { subtype: e.subtype, entry: slackEventEntry(e, text) },
+      };
+    });
+  };
   /** Move on to channel `k`, yielding what the channels before it still hold. */
   async function* reach(k: number): AsyncGenerator<Iterable<TExportRecord>> {
     while (at < k) {

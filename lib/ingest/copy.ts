@@ -27,7 +27,7 @@ export function copyValue(v: unknown): string {
 }
 
 /** `rows` (arrays of values) as COPY text: one line per row, tab-separated. */
-export function copyText(rows: readonly unknown[][]): string {
+function copyText(rows: readonly unknown[][]): string {
   let out = "";
   for (const r of rows) {
     for (let i = 0; i < r.length; i++) out += (i ? "\t" : "") + copyValue(r[i]);
@@ -56,9 +56,4 @@ export async function copyData(db: pg.ClientBase, table: string, columns: readon
   const sql = `COPY ${table} (${columns.map((c) => `"${c}"`).join(", ")}) FROM STDIN`;
   const buffers = chunks.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength));
   await pipeline(Readable.from(buffers), db.query(copyStreams.from(sql)));
-}
-
-/** COPY `rows` (arrays in `columns` order) into `table`. */
-export async function copyRows(db: pg.ClientBase, table: string, columns: readonly string[], rows: readonly unknown[][]): Promise<void> {
-  await copyData(db, table, columns, copyChunks(rows));
 }

@@ -63,6 +63,8 @@ const VERBS = MITIGATION_VERBS.join("|");
  * resolved". The captured word is the new status.
  */
 const STATUS_CHANGE = String.raw`\b(?:status|milestone|state|stage)\b[^\n]{0,60}?(?:\bto\b|→|->|=>|:|\bis now\b|\bnow\b)\s*[*_\x60"'“]*`;
+/** A status page's own status is the public one, not the incident's. */
+const STATUS_PAGE = /status ?page|statuspage/i;
 const statusRule = (words: string): RegExp =>
   new RegExp(String.raw`${STATUS_CHANGE}(?:${words})\b|\bincident\b[^\n]{0,40}?\b(?:has been |was |is )(?:${words})\b|\bmarked (?:as )?(?:${words})\b`, "i");
 
@@ -70,7 +72,7 @@ const statusRule = (words: string): RegExp =>
 export const CATEGORY_RULES: readonly TCategoryRule[] = [
   {
     id: "status.resolved",
-    unless: /status ?page|statuspage/i,
+    unless: STATUS_PAGE,
     category: "resolution",
     scope: ["human", "bot"],
     pattern: statusRule("resolved|closed"),
@@ -78,7 +80,7 @@ export const CATEGORY_RULES: readonly TCategoryRule[] = [
   },
   {
     id: "status.mitigated",
-    unless: /status ?page|statuspage/i,
+    unless: STATUS_PAGE,
     category: "recovery",
     scope: ["human", "bot"],
     pattern: statusRule("mitigated|monitoring|recovered"),
@@ -86,7 +88,7 @@ export const CATEGORY_RULES: readonly TCategoryRule[] = [
   },
   {
     id: "status.acknowledged",
-    unless: /status ?page|statuspage/i,
+    unless: STATUS_PAGE,
     category: "acknowledgement",
     scope: ["bot"],
     pattern: statusRule("acknowledged|investigating"),

@@ -108,6 +108,12 @@ function asMaskedValue(params: TParams, term: string, prefix: boolean): string {
   return `m.search_text ~* ${addText(params, SECRET_VALUE_CONTEXT_PG + literal + end)}`;
 }
 
+/** contentMatch(tsquery), and, for readers without raw text when `value` could be masked, not where it stands masked. */
+function unmaskedMatch(ctx: TCompileContext, tsquery: string, value: string, probe: string, prefix: boolean): string {
+  if (ctx.canMatchSecrets || !couldBeMaskedValue(probe)) return contentMatch(tsquery);
+  return `(${contentMatch(tsquery)} AND NOT ${asMaskedValue(ctx.params, value, prefix)})`;
+}
+
 function compileFilter(ctx: TCompileContext, f: TSearchFilter): string {
   const { params } = ctx;
   switch (f.op) {
@@ -189,16 +195,14 @@ function compileNode(ctx: TCompileContext, node: TSearchNode): string {
       // A secret typed as a term finds nothing: search must not confirm a guessed secret.
       if (!ctx.canMatchSecrets && isSecretSearchTerm(node.value)) return "FALSE";
       const q = wordTsquery(ctx.params, node.value, node.prefix, ctx.corrections.get(node.value.toLowerCase()) ?? []);
-      if (!q) return "TRUE";
-      return ctx.canMatchSecrets || !couldBeMaskedValue(node.value) ? contentMatch(q) : `(${contentMatch(q)} AND NOT ${asMaskedValue(ctx.params, node.value, node.prefix)})`;
+      return q ? unmaskedMatch(ctx, q, node.value, node.value, node.prefix) : "TRUE";
     }
     case "phrase": {
       if (!ctx.canMatchSecrets && isSecretSearchTerm(node.value)) return "FALSE";
       const q = phraseTsquery(ctx.params, node.value);
       if (!q) return "TRUE";
       // A masked value is one token: a phrase stands where one was masked only if it starts with it.
-      const first = node.value.trim().split(/\s+/)[0] ?? "";
-      return ctx.canMatchSecrets || !couldBeMaskedValue(first) ? contentMatch(q) : `(${contentMatch(q)} AND NOT ${asMaskedValue(ctx.params, node.value, false)})`;
+      return unmaskedMatch(ctx, q, node.value, node.value.trim().split(/\s+/)[0] ?? "", false);
     }
     case "filter":
       return compileFilter(ctx, node.filter);
