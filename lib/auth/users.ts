@@ -27,7 +27,7 @@ import type { TViewer } from "@/lib/access/types";
 /** Who changes accounts: an account (null for the local CLI), a label, the client address. */
 export type TUserAdminActor = { userId: number | null; actor: string; ip?: string | null };
 
-const CLI_ACTOR: TUserAdminActor = { userId: null, actor: "cli" };
+export const CLI_ACTOR: TUserAdminActor = { userId: null, actor: "cli" };
 
 /** Who may create and change accounts. */
 export function canManageAccounts(role: string): boolean {
@@ -131,12 +131,15 @@ export async function updateUser(db: pg.Pool, by: TUserAdminActor, email: string
   return withTransaction(async (tx) => {
     const before = await selectUserByEmail(tx, email);
     if (!before) throw new AppError("not_found", `No account ${email}`, { field: "email" });
-    const admins = await lockActiveAdminIds(tx);
     const losesAdmin = before.role === "admin" && !before.disabled && ((u.role !== undefined && u.role !== "admin") || u.disabled === true);
-    if (losesAdmin && admins.length <= 1) {
+    // Only a change that takes an administrator away waits for the others (the lock keeps two of them from each removing the other).
+    if (losesAdmin && (await lockActiveAdminIds(tx)).length <= 1) {
       throw new AppError("conflict", `${before.email} is the last enabled administrator: make another account admin first`, { field: u.disabled ? "disabled" : "role" });
     }
-    const personId = u.personExternalId === undefined ? undefined : u.personExternalId === null ? null : await resolvePerson(tx, u.personExternalId, u.workspaceId ?? null);
+    // The person the account already has (forms send it back unchanged) is no change.
+    const samePerson = u.personExternalId !== undefined && u.personExternalId === before.personExternalId && u.workspaceId === undefined;
+    const personId =
+      u.personExternalId === undefined || samePerson ? undefined : u.personExternalId === null ? null : await resolvePerson(tx, u.personExternalId, u.workspaceId ?? null);
     await updateUserFields(tx, before.id, { role: u.role, disabled: u.disabled, personId });
     const after = (await selectUserById(tx, before.id))!;
     const audit = (action: string, details: Record<string, unknown>) =>

@@ -10,7 +10,7 @@ import { migrate } from "../../lib/database/migrate";
 import { resolveAdapter } from "../../lib/ingest/adapters/registry";
 import { runIngest } from "../../lib/ingest/run";
 import { findArchiveStats } from "../../lib/archive/stats";
-import { createUser, listUsers, updateUser } from "../../lib/auth/users";
+import { CLI_ACTOR, createUser, listUsers, updateUser } from "../../lib/auth/users";
 import { writeDemoExport, DEMO_ADMIN_PERSON_ID, DEMO_TEAM } from "../../lib/demo/demo-workspace";
 import { runWorker } from "../index";
 import { createProgressBar } from "./progress";
@@ -196,7 +196,7 @@ export const CORE_COMMANDS: TCommand[] = [
       const role = opts.role === undefined ? undefined : String(opts.role);
       if (role !== undefined && !["admin", "auditor", "member"].includes(role)) throw new AppError("usage", "--role must be admin, auditor or member", { field: "role" });
       await prepareDatabase();
-      const user = await updateUser(getPool(), { userId: null, actor: "cli" }, args[0]!, {
+      const user = await updateUser(getPool(), CLI_ACTOR, args[0]!, {
         role: role as "admin" | "auditor" | "member" | undefined,
         disabled: opts.disable ? true : opts.enable ? false : undefined,
         personExternalId: opts["no-person"] ? null : (opts.person as string | undefined),

@@ -20,13 +20,12 @@ export async function POST(request: Request, { params }: { params: Promise<{ use
     const json = wantsJson(request);
     const body = await readBody(request);
     const role = body.role === undefined || body.role === "" ? undefined : (String(body.role) as "admin" | "auditor" | "member");
-    // The page's form always sends the person field: the same value as now means no change, empty unlinks.
-    const current = target.personExternalId ?? "";
+    // The page's form always sends the person field (updateUser takes the same person as no change); empty unlinks.
     const given = body.person === undefined ? undefined : String(body.person ?? "").trim();
     const user = await updateUser(getPool(), by, target.email, {
       role,
       disabled: readYesNo(body.disabled, "disabled"),
-      personExternalId: given === undefined || given === current ? undefined : given === "" ? null : given,
+      personExternalId: given === undefined ? undefined : given === "" ? null : given,
     });
     return json ? Response.json({ user }) : redirectTo("/users");
   } catch (e) {
