@@ -101,6 +101,18 @@ export type TMessageRow = {
 /** Whether a message is pinned now (the database function holds the one definition: latest pin/unpin event, else the source's flag). */
 const PINNED_NOW = (m: string) => `message_pinned_now(${m}.channel_id, ${m}.ts, ${m}.pinned)`;
 
+/**
+ * SQL: the ids of the messages of channel `channel` (an SQL expression) that
+ * are pinned now. Only messages the source flagged or a pin event named can
+ * be, so those are the candidates the function checks.
+ */
+export const pinnedNowIdsSql = (channel: string) => `SELECT pc.id FROM (
+    SELECT m2.id, m2.channel_id, m2.ts, m2.pinned FROM message m2 WHERE m2.channel_id = ${channel} AND m2.pinned
+    UNION
+    SELECT m3.id, m3.channel_id, m3.ts, m3.pinned FROM channel_event e JOIN message m3 ON m3.channel_id = e.channel_id AND m3.ts = e.value
+    WHERE e.channel_id = ${channel} AND e.kind = 'pin') pc
+  WHERE ${PINNED_NOW("pc")}`;
+
 const MESSAGE_COLUMNS = `m.id, m.ts, m.thread_ts, m.bot_id, m.username, m.subtype, m.text, m.search_text, m.posted_at,
   m.edited_ts, m.edited_at, m.deleted, m.deleted_at, ${PINNED_NOW("m")} AS pinned,
   ${PERSON_NAME("p")} AS author_name, p.external_id AS author_external_id, p.is_bot AS author_is_bot,
@@ -233,12 +245,7 @@ export async function selectPinnedMessages(db: TDb, channelId: number, limit: nu
   const r = await db.query<TMessageRow>(
     `SELECT ${MESSAGE_COLUMNS}
      FROM message m ${REPLIES_JOIN}
-     WHERE m.id IN (
-       SELECT m2.id FROM message m2 WHERE m2.channel_id = $1 AND m2.pinned
-       UNION
-       SELECT m3.id FROM channel_event e JOIN message m3 ON m3.channel_id = e.channel_id AND m3.ts = e.value
-       WHERE e.channel_id = $1 AND e.kind = 'pin')
-       AND NOT m.deleted AND ${PINNED_NOW("m")}
+     WHERE m.id IN (${pinnedNowIdsSql("$1")}) AND NOT m.deleted
      ORDER BY m.posted_at DESC, m.ts DESC
      LIMIT $2`,
     [channelId, limit],

@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { pinnedNowIdsSql } from "../archive/repository";
 
 /** The SQL behind exports: pages of messages in (channel, ts) order and their details. */
 
@@ -215,7 +216,7 @@ export async function findChannelsByExternalIds(db: pg.Pool | pg.ClientBase, wor
     created_at: Date | null; creator: string | null; members: unknown; pins: string[];
   }>(
     `SELECT c.external_id AS id, c.name, c.kind::text AS kind, c.topic, c.purpose, c.archived, c.created_at, c.creator, c.members,
-       coalesce((SELECT array_agg(pm.ts ORDER BY pm.ts) FROM message pm WHERE pm.channel_id = c.id AND pm.pinned), '{}') AS pins
+       coalesce((SELECT array_agg(pm.ts ORDER BY pm.ts) FROM message pm WHERE pm.id IN (${pinnedNowIdsSql("c.id")})), '{}') AS pins
      FROM channel c JOIN workspace w ON w.id = c.workspace_id
      WHERE w.external_id = $1 AND c.external_id = ANY($2::text[]) ORDER BY c.external_id COLLATE "C"`,
     [workspaceExt, ids],

@@ -232,6 +232,41 @@ test("slack: the export imports back into an empty archive with the same content
   }
 });
 
+test("slack: channels.json pins what is pinned now, pin and unpin events included", async () => {
+  const two = (
+    await db.pool.query<{ id: string; ts: string; channel_id: number }>(
+      `SELECT m.id, m.ts, m.channel_id FROM message m JOIN channel c ON c.id = m.channel_id
+       WHERE c.name = 'general' AND NOT m.deleted AND NOT m.pinned ORDER BY m.ts LIMIT 2`,
+    )
+  ).rows;
+  const [unpinned, pinnedByEvent] = two as [(typeof two)[number], (typeof two)[number]];
+  const event = (ts: string, kind: string, value: string) =>
+    db.pool.query(
+      `INSERT INTO channel_event (channel_id, ts, kind, subtype, value, text, occurred_at, source, raw_sha256)
+       VALUES ($1, $2::text, $3, $4, $5, '', to_timestamp($2::text::numeric), 'test', 'x')`,
+      [unpinned.channel_id, ts, kind, kind === "pin" ? "pinned_item" : "unpinned_item", value],
+    );
+  // Flagged pinned by its source, then unpinned; and pinned by an event alone.
+  await db.pool.query("UPDATE message SET pinned = true WHERE id = $1", [unpinned.id]);
+  await event("1793836901.000100", "unpin", unpinned.ts);
+  await event("1793836902.000100", "pin", pinnedByEvent.ts);
+  try {
+    const { files } = await exportZip(db.url, ["--format", "slack", "--channel", "#general"]);
+    const channels = JSON.parse(files.get("channels.json")!.toString("utf8")) as { name: string; pins?: { id: string }[] }[];
+    const pins = (channels.find((c) => c.name === "general")!.pins ?? []).map((p) => p.id);
+    assert.ok(pins.includes(pinnedByEvent.ts), "a message pinned by an event is listed");
+    assert.ok(!pins.includes(unpinned.ts), "a message unpinned since is not");
+    const now = await db.pool.query<{ ts: string }>(
+      "SELECT ts FROM message WHERE channel_id = $1 AND message_pinned_now(channel_id, ts, pinned) ORDER BY ts",
+      [unpinned.channel_id],
+    );
+    assert.deepEqual(pins, now.rows.map((r) => r.ts));
+  } finally {
+    await db.pool.query("DELETE FROM channel_event WHERE source = 'test' AND kind IN ('pin', 'unpin')");
+    await db.pool.query("UPDATE message SET pinned = false WHERE id = $1", [unpinned.id]);
+  }
+});
+
 test("an export stopped midway leaves nothing behind; an empty one still has its files", async () => {
   const out = path.join(tmp, "stopped");
   let calls = 0;
