@@ -5,7 +5,6 @@ import path from "node:path";
 import { PassThrough, Transform, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type pg from "pg";
-import yazl from "yazl";
 import { recordAuditEvent } from "../access/service";
 import type { TViewer } from "../access/types";
 import { AppError } from "../errors";
@@ -14,6 +13,7 @@ import { findExportFormat } from "./formats/registry";
 import { buildManifest, ManifestFileTally, type TManifestFile } from "./manifest";
 import { findChannelsByExternalIds, findPeopleByExternalIds } from "./repository";
 import type { TExportDirectory, TExportScope } from "./types";
+import { ZipWriter, type TZipEntry } from "./zip-writer";
 
 /**
  * Runs an export: the format's files and a manifest, streamed into one ZIP
@@ -28,19 +28,13 @@ const FIXED_MTIME = new Date(Date.UTC(2000, 0, 1));
 /**
  * Deflate level 2: on export text it is 2–3 times faster than the default 6
  * for a ZIP about a third larger (and about an eighth faster than level 3
- * for a ZIP 0.3% larger), and deflating is the costliest step after
- * assembling records.
+ * for a ZIP 0.3% larger). The deflating runs on the thread pool beside the
+ * making of records (zip-writer.ts).
  */
-const ENTRY = { mtime: FIXED_MTIME, mode: 0o100644, compressionLevel: 2 } as const;
-/**
- * Bytes gathered before they are handed to the ZIP. Each hand-over lets the
- * event loop run (see handOver), so this is also how often the deflater,
- * whose every step needs this thread, gets to go on.
- */
+const ZIP = { level: 2, mtime: FIXED_MTIME, mode: 0o100644 } as const;
+/** Bytes gathered before they are handed to the ZIP. */
 const CHUNK = 128 * 1024;
-/** Chunks a file may hold before the ZIP has taken them: the producer runs this far ahead of the deflater. */
-const AHEAD = 4;
-/** The compressed ZIP goes to the file in writes of at least this much, not in deflate's 16 KB pieces. */
+/** The compressed ZIP goes to the file in writes of at least this much, not piece by piece. */
 const FILE_WRITE = 1024 * 1024;
 
 /** The ZIP's bytes on their way to the file: hashed, and gathered into larger writes. */
@@ -119,17 +113,20 @@ export async function runExport(db: pg.Pool, viewer: TViewer, req: TExportReques
   const stamp = now.toISOString().replace(/[:.]/g, "-");
   const zipPath = path.join(req.outDir, `backscroll-export-${format.name}-${stamp}.zip`);
   const partial = `${zipPath}.partial`;
-  const zip = new yazl.ZipFile();
+  const out = new PassThrough({ highWaterMark: 4 * CHUNK });
   const tap = new ZipTap();
-  const written = pipeline(zip.outputStream, tap, fs.createWriteStream(partial));
+  const written = pipeline(out, tap, fs.createWriteStream(partial));
   // Rejects only when the ZIP cannot be written; it stops a producer waiting for a drain.
   const broken = written.then(() => new Promise<never>(() => undefined));
   broken.catch(() => undefined);
+  const zip = new ZipWriter(async (b) => {
+    if (!out.write(b)) await Promise.race([once(out, "drain"), broken]);
+  }, ZIP);
 
   const files: TManifestFile[] = [];
   const seen = new Set<string>();
   let records = 0;
-  let cur: { tally: ManifestFileTally; stream: PassThrough } | null = null;
+  let cur: { tally: ManifestFileTally; entry: TZipEntry } | null = null;
   // Each piece of text is encoded into the chunk as it comes: encoding one
   // long string made of many pieces is far slower whenever a single piece has
   // a character beyond Latin-1 (the whole string becomes two-byte).
@@ -138,11 +135,7 @@ export async function runExport(db: pg.Pool, viewer: TViewer, req: TExportReques
 
   const handOver = async (b: Buffer): Promise<void> => {
     cur!.tally.add(b);
-    if (!cur!.stream.write(b)) await Promise.race([once(cur!.stream, "drain"), broken]);
-    // Records are made without a turn of the event loop for as long as nothing has to be
-    // waited for; the deflater (on the thread pool) would sit idle all that while, since each
-    // of its steps ends in a callback on this thread. A turn here keeps it working alongside.
-    else await new Promise<void>((resolve) => setImmediate(resolve));
+    await cur!.entry.write(b);
   };
   const flush = async (): Promise<void> => {
     if (!cur || used === 0) return;
@@ -163,19 +156,17 @@ export async function runExport(db: pg.Pool, viewer: TViewer, req: TExportReques
     used += chunk.write(text, used, "utf8");
     return undefined;
   };
-  const openFile = (name: string, countsRecords: boolean) => {
+  const openFile = async (name: string, countsRecords: boolean): Promise<void> => {
     if (seen.has(name)) throw new AppError("internal", `Export format ${format.name} reopened ${name}: files must follow the record order`);
     seen.add(name);
-    const stream = new PassThrough({ highWaterMark: AHEAD * CHUNK });
-    zip.addReadStream(stream, name, ENTRY);
-    cur = { tally: new ManifestFileTally(name, countsRecords), stream };
+    cur = { tally: new ManifestFileTally(name, countsRecords), entry: await zip.openEntry(name) };
   };
   const closeFile = async (): Promise<void> => {
     if (!cur) return;
     await flush();
     const done = cur;
     cur = null;
-    done.stream.end();
+    await done.entry.close();
     files.push(done.tally.done());
   };
 
@@ -190,7 +181,7 @@ export async function runExport(db: pg.Pool, viewer: TViewer, req: TExportReques
       if (name !== file) {
         if (file !== null && writer.footer) await append(writer.footer(file));
         await closeFile();
-        openFile(name, true);
+        await openFile(name, true);
         file = name;
         if (writer.header) await append(writer.header(name, rec));
       }
@@ -214,7 +205,7 @@ export async function runExport(db: pg.Pool, viewer: TViewer, req: TExportReques
       }
     }
     if (file === null && writer.defaultFile) {
-      openFile(writer.defaultFile, true);
+      await openFile(writer.defaultFile, true);
       if (writer.header) await append(writer.header(writer.defaultFile, null));
       file = writer.defaultFile;
     }
@@ -222,21 +213,19 @@ export async function runExport(db: pg.Pool, viewer: TViewer, req: TExportReques
     await closeFile();
     req.signal?.throwIfAborted();
     for (const extra of (await writer.finish?.(createExportDirectory(db))) ?? []) {
-      openFile(extra.name, false);
+      await openFile(extra.name, false);
       await append(extra.content);
       await closeFile();
     }
-    zip.addBuffer(
-      Buffer.from(buildManifest({ format: format.name, generatedAt: now, requester: req.requester.email, scope: req.scope, records, files }), "utf8"),
+    await zip.addBuffer(
       "manifest.json",
-      ENTRY,
+      Buffer.from(buildManifest({ format: format.name, generatedAt: now, requester: req.requester.email, scope: req.scope, records, files }), "utf8"),
     );
-    zip.end();
+    await zip.finish();
+    out.end();
     await written;
     fs.renameSync(partial, zipPath);
   } catch (e) {
-    const open = cur as { stream: PassThrough } | null;
-    open?.stream.destroy();
     tap.destroy(e instanceof Error ? e : new Error(String(e)));
     await written.catch(() => undefined);
     fs.rmSync(partial, { force: true });

@@ -8,7 +8,6 @@ import path from "node:path";
 import { findCliViewer } from "../../lib/auth/users";
 import { findExportFormat } from "../../lib/export/formats/registry";
 import { runExport } from "../../lib/export/service";
-import { useNativeZipCrc32 } from "../../lib/export/zip-crc32";
 import { ZExportScope } from "../../lib/export/types";
 import type { TCommand } from "./commands";
 
@@ -105,7 +104,6 @@ COMPLIANCE_COMMANDS.push({
       throw new AppError("usage", `--${String(i.path[0])}: ${i.message}`, { field: String(i.path[0]) });
     }
     findExportFormat(String(opts.format));
-    useNativeZipCrc32();
     await prepareDatabase();
     const pool = getPool();
     const who = await findCliViewer(pool, opts.as as string | undefined);

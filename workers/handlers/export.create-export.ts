@@ -1,7 +1,6 @@
 import type { z } from "zod";
 import type { createExportJob } from "../../lib/jobs/definitions/export.create-export";
 import { runExportJob } from "../../lib/export/jobs";
-import { useNativeZipCrc32 } from "../../lib/export/zip-crc32";
 import type { TJobContext } from "../registry";
 
 /**
@@ -10,6 +9,5 @@ import type { TJobContext } from "../registry";
  * nothing left behind when cancelled or failed (lib/export/jobs.ts).
  */
 export async function handleCreateExport(payload: z.infer<typeof createExportJob.schema>, ctx: TJobContext): Promise<void> {
-  useNativeZipCrc32();
   await runExportJob(ctx.pool, payload.exportId, { heartbeat: (p) => ctx.progress(p) });
 }
