@@ -1,4 +1,3 @@
-import { createHash, type Hash } from "node:crypto";
 import type { TExportScope } from "./types";
 
 /**
@@ -13,31 +12,6 @@ export interface TManifestFile {
   sha256: string;
   /** Messages written into this file (absent for files made at the end, such as indexes). */
   records?: number;
-}
-
-/** Size, hash and record count of one file while it is being written. */
-export class ManifestFileTally {
-  private readonly hash: Hash = createHash("sha256");
-  private bytes = 0;
-  records = 0;
-
-  constructor(
-    readonly name: string,
-    private readonly countsRecords: boolean,
-  ) {}
-
-  /** Account for a chunk of the file's bytes. */
-  add(chunk: Buffer): void {
-    this.hash.update(chunk);
-    this.bytes += chunk.length;
-  }
-
-  /** The finished file's manifest entry (call once, after the last chunk). */
-  done(): TManifestFile {
-    const f: TManifestFile = { name: this.name, bytes: this.bytes, sha256: this.hash.digest("hex") };
-    if (this.countsRecords) f.records = this.records;
-    return f;
-  }
 }
 
 export interface TBuildManifest {

@@ -1,19 +1,15 @@
-import { createHash } from "node:crypto";
-import { once } from "node:events";
 import fs from "node:fs";
 import path from "node:path";
-import { PassThrough, Transform, type TransformCallback } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import type pg from "pg";
 import { recordAuditEvent } from "../access/service";
 import type { TViewer } from "../access/types";
 import { AppError } from "../errors";
 import { assembleExportPages, resolveExportScope, withChannelEvents } from "./assemble";
 import { findExportFormat } from "./formats/registry";
-import { buildManifest, ManifestFileTally, type TManifestFile } from "./manifest";
+import { buildManifest, type TManifestFile } from "./manifest";
 import { findChannelsByExternalIds, findPeopleByExternalIds } from "./repository";
 import type { TExportDirectory, TExportScope } from "./types";
-import { ZipWriter, type TZipEntry } from "./zip-writer";
+import { ZipFileOnThread } from "./zip-thread";
 
 /**
  * Runs an export: the format's files and a manifest, streamed into one ZIP
@@ -28,40 +24,12 @@ const FIXED_MTIME = new Date(Date.UTC(2000, 0, 1));
 /**
  * Deflate level 2: on export text it is 2–3 times faster than the default 6
  * for a ZIP about a third larger (and about an eighth faster than level 3
- * for a ZIP 0.3% larger). The deflating runs on the thread pool beside the
- * making of records (zip-writer.ts).
+ * for a ZIP 0.3% larger). Hashing, deflating and writing run on the ZIP's
+ * own thread beside the making of records (zip-thread.ts).
  */
 const ZIP = { level: 2, mtime: FIXED_MTIME, mode: 0o100644 } as const;
 /** Bytes gathered before they are handed to the ZIP. */
 const CHUNK = 128 * 1024;
-/** The compressed ZIP goes to the file in writes of at least this much, not piece by piece. */
-const FILE_WRITE = 1024 * 1024;
-
-/** The ZIP's bytes on their way to the file: hashed, and gathered into larger writes. */
-class ZipTap extends Transform {
-  readonly hash = createHash("sha256");
-  private parts: Buffer[] = [];
-  private size = 0;
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
-    this.hash.update(chunk);
-    this.parts.push(chunk);
-    this.size += chunk.length;
-    if (this.size >= FILE_WRITE) this.pushParts();
-    done();
-  }
-
-  override _flush(done: TransformCallback): void {
-    if (this.size > 0) this.pushParts();
-    done();
-  }
-
-  private pushParts(): void {
-    this.push(this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.size));
-    this.parts = [];
-    this.size = 0;
-  }
-}
 
 export interface TExportRequest {
   format: string;
@@ -113,40 +81,30 @@ export async function runExport(db: pg.Pool, viewer: TViewer, req: TExportReques
   const stamp = now.toISOString().replace(/[:.]/g, "-");
   const zipPath = path.join(req.outDir, `backscroll-export-${format.name}-${stamp}.zip`);
   const partial = `${zipPath}.partial`;
-  const out = new PassThrough({ highWaterMark: 4 * CHUNK });
-  const tap = new ZipTap();
-  const written = pipeline(out, tap, fs.createWriteStream(partial));
-  // Rejects only when the ZIP cannot be written; it stops a producer waiting for a drain.
-  const broken = written.then(() => new Promise<never>(() => undefined));
-  broken.catch(() => undefined);
-  const zip = new ZipWriter(async (b) => {
-    if (!out.write(b)) await Promise.race([once(out, "drain"), broken]);
-  }, ZIP);
+  const zip = new ZipFileOnThread(partial, ZIP, CHUNK);
+  let zipSha256 = "";
 
   const files: TManifestFile[] = [];
   const seen = new Set<string>();
   let records = 0;
-  let cur: { tally: ManifestFileTally; entry: TZipEntry } | null = null;
+  let cur: { name: string; records: number | null } | null = null;
   // Each piece of text is encoded into the chunk as it comes: encoding one
   // long string made of many pieces is far slower whenever a single piece has
-  // a character beyond Latin-1 (the whole string becomes two-byte).
-  let chunk = Buffer.allocUnsafe(CHUNK);
+  // a character beyond Latin-1 (the whole string becomes two-byte). The
+  // chunks' memory moves to the ZIP's thread and comes back.
+  let chunk = zip.chunk();
   let used = 0;
 
-  const handOver = async (b: Buffer): Promise<void> => {
-    cur!.tally.add(b);
-    await cur!.entry.write(b);
-  };
   const flush = async (): Promise<void> => {
     if (!cur || used === 0) return;
     const b = chunk.subarray(0, used);
-    chunk = Buffer.allocUnsafe(CHUNK);
+    chunk = zip.chunk();
     used = 0;
-    await handOver(b);
+    await zip.write(b, true);
   };
   const appendAfterFlush = async (text: string): Promise<void> => {
     await flush();
-    if (text.length * 3 > CHUNK) await handOver(Buffer.from(text, "utf8"));
+    if (text.length * 3 > CHUNK) await zip.write(Buffer.from(text, "utf8"), false);
     else used += chunk.write(text, used, "utf8");
   };
   /** Append text to the current file; a promise (to await) only when the chunk had to be handed over first. */
@@ -159,15 +117,16 @@ export async function runExport(db: pg.Pool, viewer: TViewer, req: TExportReques
   const openFile = async (name: string, countsRecords: boolean): Promise<void> => {
     if (seen.has(name)) throw new AppError("internal", `Export format ${format.name} reopened ${name}: files must follow the record order`);
     seen.add(name);
-    cur = { tally: new ManifestFileTally(name, countsRecords), entry: await zip.openEntry(name) };
+    zip.open(name);
+    cur = { name, records: countsRecords ? 0 : null };
   };
   const closeFile = async (): Promise<void> => {
     if (!cur) return;
     await flush();
     const done = cur;
     cur = null;
-    await done.entry.close();
-    files.push(done.tally.done());
+    const { bytes, sha256 } = await zip.close();
+    files.push(done.records === null ? { name: done.name, bytes, sha256 } : { name: done.name, bytes, sha256, records: done.records });
   };
 
   try {
@@ -197,7 +156,7 @@ export async function runExport(db: pg.Pool, viewer: TViewer, req: TExportReques
       }
       // Channel events (formats with channelEvents) are entries of the files, not message records.
       if (rec.event) continue;
-      cur!.tally.records++;
+      cur!.records!++;
       records++;
       if (records - progressAt >= 1000) {
         progressAt = records;
@@ -217,22 +176,21 @@ export async function runExport(db: pg.Pool, viewer: TViewer, req: TExportReques
       await append(extra.content);
       await closeFile();
     }
-    await zip.addBuffer(
-      "manifest.json",
+    zip.open("manifest.json");
+    await zip.write(
       Buffer.from(buildManifest({ format: format.name, generatedAt: now, requester: req.requester.email, scope: req.scope, records, files }), "utf8"),
+      false,
     );
-    await zip.finish();
-    out.end();
-    await written;
+    await zip.close();
+    zipSha256 = await zip.finish();
     fs.renameSync(partial, zipPath);
   } catch (e) {
-    tap.destroy(e instanceof Error ? e : new Error(String(e)));
-    await written.catch(() => undefined);
+    await zip.abort();
     fs.rmSync(partial, { force: true });
     throw e;
   }
   req.onProgress?.(records);
-  const result = { zipPath, records, files, zipSha256: tap.hash.digest("hex") };
+  const result = { zipPath, records, files, zipSha256 };
   await recordAuditEvent(db, {
     actorId: req.requester.userId,
     actor: req.requester.email,

@@ -1,19 +1,18 @@
-import { once } from "node:events";
-import { PassThrough, Writable } from "node:stream";
+import { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import zlib from "node:zlib";
 
 /**
  * A streaming ZIP writer for exports: entries one after another, each
- * deflated as its bytes arrive, with backpressure from the sink.
+ * deflated as its bytes arrive, with backpressure from the sink. A write
+ * resolves once its chunk is deflated, so the caller may reuse the chunk.
  *
  * Why not a ZIP library's entry streams: their deflater keeps zlib's default
  * 16 KB output buffer, so every 16 KB of output is a separate step on the
- * thread pool that ends in a callback on the main thread, which is busy
- * making records; the deflater waited for those turns, and an export spent
- * up to 40% of its time waiting for the ZIP to drain. Here the output buffer
- * holds what a whole hand-over of input deflates to, so each write is one
- * step on the thread pool running beside the making of records.
+ * thread pool that ends in a callback on the calling thread; with that
+ * thread busy making records, an export spent about 40% of its time waiting
+ * for the ZIP to drain. Here the output buffer holds what a whole write
+ * deflates to, so each write is one step on the thread pool.
  *
  * The output depends only on the bytes written (not on how they are
  * chunked), so the same data makes the same ZIP.
@@ -24,10 +23,8 @@ import zlib from "node:zlib";
  * offsets or the entry count pass the 32/16-bit fields.
  */
 
-/** Deflate's output buffer: more than the output of one hand-over of input (see above). */
+/** Deflate's output buffer: more than the output of one write's input (see above). */
 const OUT_CHUNK = 256 * 1024;
-/** Input the deflater may hold before a write waits: the writer runs this far ahead of it. */
-const AHEAD = 4 * 1024 * 1024;
 
 const U32 = 0xffffffff;
 const U16 = 0xffff;
@@ -118,9 +115,7 @@ export class ZipWriter {
     await this.emit(h);
     await this.emit(nameBytes);
 
-    // Written bytes wait in `input` (up to AHEAD) for the deflater; the deflated bytes go on
-    // to the sink in order. While the sink is full the deflater waits, then the writer.
-    const input = new PassThrough({ highWaterMark: AHEAD });
+    // The deflated bytes go on to the sink in order. While the sink is full the deflater waits, then the writer.
     const deflater = zlib.createDeflateRaw({ level: this.opts.level, chunkSize: OUT_CHUNK });
     const toSink = new Writable({
       write: (b: Buffer, _encoding, done) => {
@@ -128,7 +123,7 @@ export class ZipWriter {
         this.emit(b).then(() => done(), done);
       },
     });
-    const deflated = pipeline(input, deflater, toSink);
+    const deflated = pipeline(deflater, toSink);
     deflated.catch(() => undefined); // surfaced by write and close
     let closed = false;
     return {
@@ -137,15 +132,13 @@ export class ZipWriter {
         if (chunk.length === 0) return;
         record.crc = zlib.crc32(chunk, record.crc);
         record.size += chunk.length;
-        if (!input.write(chunk)) await Promise.race([once(input, "drain"), deflated]);
-        // A caller making its data without a turn of the event loop would starve the deflater:
-        // each of its steps ends in a callback on this thread. A turn here keeps it working alongside.
-        else await new Promise<void>((resolve) => setImmediate(resolve));
+        const consumed = new Promise<void>((resolve, reject) => deflater.write(chunk, (e) => (e ? reject(e) : resolve())));
+        await Promise.race([consumed, deflated]);
       },
       close: async () => {
         if (closed) throw new Error("ZIP entry already closed");
         closed = true;
-        input.end();
+        deflater.end();
         await deflated;
         const zip64 = this.opts.forceZip64 || record.size >= U32 || record.compressed >= U32;
         const d = Buffer.alloc(zip64 ? 24 : 16);
