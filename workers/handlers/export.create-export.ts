@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { createExportJob } from "../../lib/jobs/definitions/export.create-export";
-import { runExportJob } from "../../lib/export/jobs";
+import { runExportJob } from "../../lib/export/run-job";
 import type { TJobContext } from "../registry";
 
 /**

@@ -8,7 +8,7 @@ import { createTestDatabase, type TTestDatabase } from "../../helpers/db";
 import { seedArchive, SEED_PASSWORD, type TSeed } from "../../helpers/seed";
 import { readSetCookie, startWebServer, type TWebServer } from "../../helpers/web";
 import { resetEnvCache } from "../../../lib/env";
-import { runExportJob } from "../../../lib/export/jobs";
+import { runExportJob } from "../../../lib/export/run-job";
 
 /**
  * The export and audit-log routes over HTTP against the built app: roles,
