@@ -29,7 +29,7 @@ const FIXED_MTIME = new Date(Date.UTC(2000, 0, 1));
  */
 const ZIP = { level: 2, mtime: FIXED_MTIME, mode: 0o100644 } as const;
 /** Bytes gathered before they are handed to the ZIP. */
-const CHUNK = 128 * 1024;
+const CHUNK = 512 * 1024;
 
 export interface TExportRequest {
   format: string;

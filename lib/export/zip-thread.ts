@@ -13,7 +13,7 @@ import type { TZipWriterOptions } from "./zip-writer";
  */
 
 /** Chunks handed over but not yet deflated before a write waits. */
-const AHEAD = 32;
+const AHEAD = 8;
 
 export interface TZipThreadData {
   file: string;
