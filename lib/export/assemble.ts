@@ -219,8 +219,8 @@ function* pageRecords(rows: TMessagePageRow[], d: TPageDetails, opts: TAssembleO
           : [],
       reactions: rr ? rr.map((x) => ({ name: x.name, users: x.users })) : NO_REACTIONS,
       files: ff ? ff.map((x) => ({ id: x.external_id, name: x.name, title: x.title, mimetype: x.mimetype, size: x.size })) : NO_FILES,
-      // The time postedAt names (ms itself but for a fraction of a millisecond).
-      membersAtTime: d.trackers.get(r.channel_id)!.at(Number.isInteger(ms) ? ms : Date.parse(postedAt)),
+      // The instant postedAt names (tsToMs gives whole milliseconds).
+      membersAtTime: d.trackers.get(r.channel_id)!.at(ms),
       provenance: { source: r.source, rawSha256: r.raw_sha256 },
     };
   }
