@@ -1,7 +1,7 @@
 /**
- * Instants as ISO text, fast: a Slack ts as `tsToIso` of lib/ingest/merge
- * shows it (the same string for every ts) and milliseconds as
- * `toISOString` does. Exports and timelines convert one instant per message,
+ * Instants as ISO text, fast, in one place for every reader: a Slack ts
+ * (its seconds and the first three digits after the dot; the ts itself stays
+ * the identity) and milliseconds as `toISOString` shows them. Exports and timelines convert one instant per message,
  * and `new Date(ms).toISOString()` was a tenth of an export's time: the date
  * part is made once per day and the time of day by arithmetic.
  */
@@ -21,7 +21,7 @@ function pad3(n: number): string {
   return n < 10 ? `00${n}` : n < 100 ? `0${n}` : `${n}`;
 }
 
-/** Milliseconds of a ts, exactly as `tsToIso` computes them (NaN for what is no number). */
+/** Milliseconds of a ts: its seconds and the first three digits after the dot (NaN for what is no number). */
 export function tsToMs(ts: string): number {
   // The usual form, ten digits, a dot and six digits, without the split and number parsing.
   if (ts.length === 17 && ts.charCodeAt(10) === 46) {
@@ -58,7 +58,7 @@ export function msToIso(ms: number): string {
   return `${cachedDayIso}${pad2(h)}:${pad2(m)}:${pad2(s)}.${pad3(rest - s * 1000)}Z`;
 }
 
-/** `tsToIso(ts)` of lib/ingest/merge, faster. */
-export function tsToIsoFast(ts: string): string {
+/** A Slack ts as an ISO instant (millisecond precision); throws a RangeError for what is no time. */
+export function tsToIso(ts: string): string {
   return msToIso(tsToMs(ts));
 }

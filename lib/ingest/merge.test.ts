@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { NMessage } from "./adapter";
-import { compareTs, mergeBatch, sha256, tsToIso } from "./merge";
+import { compareTs, mergeBatch, sha256 } from "./merge";
 
 function obs(p: Partial<NMessage> & { ts: string }): NMessage {
   return { channel: "C1", text: "hello", searchText: p.text ?? "hello", raw: {}, rawSha256: "x", ...p };
@@ -11,10 +11,6 @@ test("compareTs orders Slack timestamps numerically, not as strings", () => {
   assert.ok(compareTs("999999999.000001", "1000000000.000000") < 0);
   assert.ok(compareTs("1700000000.000010", "1700000000.000009") > 0);
   assert.equal(compareTs("1700000000.1", "1700000000.100000"), 0);
-});
-
-test("tsToIso keeps the date right to the millisecond", () => {
-  assert.equal(tsToIso("1700000000.123456"), "2023-11-14T22:13:20.123Z");
 });
 
 test("the latest edit wins whatever the order, and every distinct text is a version", () => {

@@ -176,10 +176,3 @@ export function mergeBatch(observations: readonly NMessage[]): TMergedMessage[] 
   }
   return [...byKey.values()];
 }
-
-/** Slack ts → ISO time (millisecond precision; the ts itself stays the identity). */
-export function tsToIso(ts: string): string {
-  const [secs = "0", frac = ""] = ts.split(".");
-  const ms = Number(secs) * 1000 + Number((frac + "000").slice(0, 3));
-  return new Date(ms).toISOString();
-}

@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { tsToIso } from "../archive/iso-time";
 import { compareTs } from "../ingest/merge";
 import { parseChannelState, parseThreadState } from "../ingest/adapters/slack-api/state";
 import {
@@ -68,27 +69,27 @@ export interface TSlackCompleteness {
 }
 
 /** Slack ts → ISO; "0" (the beginning) → null. */
-export function tsToIso(ts: string | null): string | null {
+function tsToIsoOrNull(ts: string | null): string | null {
   if (ts === null || Number(ts) === 0) return null;
-  return new Date(Math.round(Number(ts) * 1000)).toISOString();
+  return tsToIso(ts);
 }
 
 function channelReport(c: TChannelArchiveCounts, positions: Map<string, unknown>, threadsFetched: number): TChannelCompleteness {
   const stateRaw = positions.get(`channel:${c.externalId}`);
   const st = stateRaw === undefined ? null : parseChannelState(stateRaw);
-  const ranges = (st?.ranges ?? []).map(([a, b]) => ({ from: tsToIso(a), to: tsToIso(b) }));
+  const ranges = (st?.ranges ?? []).map(([a, b]) => ({ from: tsToIsoOrNull(a), to: tsToIsoOrNull(b) }));
   const gaps: TTimeRange[] = [];
   const sorted = [...(st?.ranges ?? [])].sort((a, b) => compareTs(a[0], b[0]));
-  if (!st?.complete) gaps.push({ from: null, to: sorted[0] ? tsToIso(sorted[0][0]) : null });
-  for (let i = 1; i < sorted.length; i++) gaps.push({ from: tsToIso(sorted[i - 1]![1]), to: tsToIso(sorted[i]![0]) });
+  if (!st?.complete) gaps.push({ from: null, to: sorted[0] ? tsToIsoOrNull(sorted[0][0]) : null });
+  for (let i = 1; i < sorted.length; i++) gaps.push({ from: tsToIsoOrNull(sorted[i - 1]![1]), to: tsToIsoOrNull(sorted[i]![0]) });
   return {
     id: c.externalId,
     name: c.name,
     kind: c.kind,
     archived: c.archived,
     messages: c.messages,
-    firstMessageAt: tsToIso(c.firstTs),
-    lastMessageAt: tsToIso(c.lastTs),
+    firstMessageAt: tsToIsoOrNull(c.firstTs),
+    lastMessageAt: tsToIsoOrNull(c.lastTs),
     ranges,
     complete: Boolean(st?.complete),
     gaps,
@@ -97,7 +98,7 @@ function channelReport(c: TChannelArchiveCounts, positions: Map<string, unknown>
     threadsUnfetched: c.threadsUnfetched,
     lastSyncAt: st?.lastSyncAt ?? null,
     lastError: st?.lastError ?? null,
-    inProgress: st?.pass ? { from: tsToIso(st.pass.oldest), archivedBackTo: tsToIso(st.pass.next) ?? "", upTo: tsToIso(st.pass.upper) ?? "" } : null,
+    inProgress: st?.pass ? { from: tsToIsoOrNull(st.pass.oldest), archivedBackTo: tsToIsoOrNull(st.pass.next) ?? "", upTo: tsToIsoOrNull(st.pass.upper) ?? "" } : null,
   };
 }
 

@@ -91,9 +91,3 @@ export function formatDurationMs(ms: number | null): string {
   if (s && !d && !h) parts.push(`${s} s`);
   return (neg ? "−" : "") + (parts.join(" ") || "0 s");
 }
-
-/** A Slack ts ("1762209708.000100") as an ISO instant. */
-export function tsToIso(ts: string): string {
-  const [sec, frac = "0"] = ts.split(".");
-  return new Date(Number(sec) * 1000 + Math.floor(Number(frac.padEnd(6, "0").slice(0, 6)) / 1000)).toISOString();
-}

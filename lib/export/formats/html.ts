@@ -1,4 +1,4 @@
-import { tsToIso } from "../../ingest/merge";
+import { tsToIso } from "../../archive/iso-time";
 import type { TExportExtraFile, TExportFormat, TExportRecord } from "../types";
 import { ChannelFolders, dayOf } from "./file-names";
 import { escapeMarkup as h } from "./xml-text";
