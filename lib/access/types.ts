@@ -2,7 +2,14 @@
  * Who is looking. Every reader in Backscroll receives a viewer and asks
  * `lib/access` what that viewer may read; nothing else decides.
  */
-export type TRole = "admin" | "auditor" | "member";
+/** The roles of an account, most privileged first. */
+export const ROLES = ["admin", "auditor", "member"] as const;
+export type TRole = (typeof ROLES)[number];
+
+/** Whether a value names a role. */
+export function isRole(value: unknown): value is TRole {
+  return (ROLES as readonly unknown[]).includes(value);
+}
 
 /** The kinds of conversation the archive holds. */
 export type TChannelKind = "public" | "private" | "dm" | "mpdm";

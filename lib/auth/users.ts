@@ -1,4 +1,5 @@
 import { recordAuditEvent } from "@/lib/access/service";
+import { ROLES } from "@/lib/access/types";
 import type pg from "pg";
 import { z } from "zod";
 import type { TDb } from "@/lib/db";
@@ -41,7 +42,7 @@ const ZEmail = z.string().trim().toLowerCase().pipe(z.email());
 /** Input of createUser, validated at the boundary (CLI, admin pages). */
 export const ZCreateUser = z.object({
   email: ZEmail,
-  role: z.enum(["admin", "auditor", "member"]),
+  role: z.enum(ROLES),
   password: z.string().min(MIN_PASSWORD_LENGTH, `password must have at least ${MIN_PASSWORD_LENGTH} characters`).max(1024).optional(),
   /** Link the account to this chat person (their source id, e.g. Slack `U…`). */
   personExternalId: z.string().min(1).optional(),
@@ -106,7 +107,7 @@ async function resolvePerson(db: TDb, externalId: string, workspaceId: number | 
 /** Changes to an account; fields left out stay as they are. `personExternalId: null` unlinks. */
 export const ZUpdateUser = z
   .object({
-    role: z.enum(["admin", "auditor", "member"]).optional(),
+    role: z.enum(ROLES).optional(),
     disabled: z.boolean().optional(),
     personExternalId: z.string().trim().min(1).nullable().optional(),
     workspaceId: z.number().int().positive().optional(),

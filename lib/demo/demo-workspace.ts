@@ -5,6 +5,7 @@ import {
   buildPagerDutyMessage,
   type TBotIdentity,
 } from "./bot-messages";
+import type { TRole } from "../access/types";
 import { ExportWriter } from "./export-writer";
 import { writeQuestion, writeWorkLine } from "./ops-vocabulary";
 import { SeededRandom } from "./seeded-random";
@@ -54,7 +55,7 @@ export interface TDemoPerson {
   isBot: boolean;
   deleted: boolean;
   /** The Backscroll role a local account linked to this person should get, if any. */
-  suggestedRole: "admin" | "auditor" | "member" | null;
+  suggestedRole: TRole | null;
 }
 
 /** The incident commander, Alice; the demo's admin account links to her. */

@@ -2,6 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { AppError } from "../../lib/errors";
+import { isRole } from "../../lib/access/types";
 import { getEnv } from "../../lib/env";
 import { getPool } from "../../lib/db";
 import { closeDatabase, prepareDatabase } from "../../lib/database/prepare";
@@ -165,11 +166,11 @@ export const CORE_COMMANDS: TCommand[] = [
     positionals: { min: 1 },
     async run({ args, opts }) {
       const role = String(opts.role ?? "");
-      if (!["admin", "auditor", "member"].includes(role)) throw new AppError("usage", "--role must be admin, auditor or member", { field: "role" });
+      if (!isRole(role)) throw new AppError("usage", "--role must be admin, auditor or member", { field: "role" });
       await prepareDatabase();
       const r = await createUser(getPool(), {
         email: args[0]!,
-        role: role as "admin" | "auditor" | "member",
+        role,
         password: opts.password as string | undefined,
         personExternalId: opts.person as string | undefined,
       });
@@ -194,10 +195,10 @@ export const CORE_COMMANDS: TCommand[] = [
       if (opts.disable && opts.enable) throw new AppError("usage", "give --disable or --enable, not both", { field: "disable" });
       if (opts.person !== undefined && opts["no-person"]) throw new AppError("usage", "give --person or --no-person, not both", { field: "person" });
       const role = opts.role === undefined ? undefined : String(opts.role);
-      if (role !== undefined && !["admin", "auditor", "member"].includes(role)) throw new AppError("usage", "--role must be admin, auditor or member", { field: "role" });
+      if (role !== undefined && !isRole(role)) throw new AppError("usage", "--role must be admin, auditor or member", { field: "role" });
       await prepareDatabase();
       const user = await updateUser(getPool(), CLI_ACTOR, args[0]!, {
-        role: role as "admin" | "auditor" | "member" | undefined,
+        role,
         disabled: opts.disable ? true : opts.enable ? false : undefined,
         personExternalId: opts["no-person"] ? null : (opts.person as string | undefined),
       });

@@ -1,4 +1,5 @@
 import { getPool } from "@/lib/db";
+import type { TRole } from "@/lib/access/types";
 import { canManageAccounts, createUser, listUsers } from "@/lib/auth/users";
 import { errorResponse, redirectTo, wantsJson } from "@/app/_lib/http";
 import { optionalText, readBody, requireAllowedUser } from "@/app/_lib/route-user";
@@ -25,7 +26,7 @@ export async function POST(request: Request): Promise<Response> {
     const { actor: by } = await requireAllowedUser(request, canManageAccounts, true);
     const json = wantsJson(request);
     const body = await readBody(request);
-    const role = String(body.role ?? "member") as "admin" | "auditor" | "member";
+    const role = String(body.role ?? "member") as TRole;
     const r = await createUser(
       getPool(),
       {

@@ -1,4 +1,5 @@
 import { getPool } from "@/lib/db";
+import type { TRole } from "@/lib/access/types";
 import { AppError } from "@/lib/errors";
 import { canManageAccounts, findUserById, updateUser } from "@/lib/auth/users";
 import { errorResponse, redirectTo, wantsJson } from "@/app/_lib/http";
@@ -19,7 +20,7 @@ export async function POST(request: Request, { params }: { params: Promise<{ use
     if (!target) throw new AppError("not_found", `No account ${id}`);
     const json = wantsJson(request);
     const body = await readBody(request);
-    const role = body.role === undefined || body.role === "" ? undefined : (String(body.role) as "admin" | "auditor" | "member");
+    const role = body.role === undefined || body.role === "" ? undefined : (String(body.role) as TRole);
     // The page's form always sends the person field (updateUser takes the same person as no change); empty unlinks.
     const given = body.person === undefined ? undefined : String(body.person ?? "").trim();
     const user = await updateUser(getPool(), by, target.email, {
