@@ -4,35 +4,13 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import test from "node:test";
-import yauzl from "yauzl";
+import { readZip } from "../../test/helpers/zip-reader";
 import { ZipFileOnThread } from "./zip-thread";
 
 const OPTS = { level: 2, mtime: new Date(Date.UTC(2000, 0, 1)), mode: 0o100644 };
 const CHUNK = 64 * 1024;
 const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 
-function readZip(file: string): Promise<Map<string, Buffer>> {
-  return new Promise((resolve, reject) => {
-    yauzl.open(file, { lazyEntries: true, validateEntrySizes: true }, (err, zip) => {
-      if (err || !zip) return reject(err);
-      const out = new Map<string, Buffer>();
-      zip.on("error", reject);
-      zip.on("entry", (e: yauzl.Entry) => {
-        zip.openReadStream(e, (err2, s) => {
-          if (err2 || !s) return reject(err2);
-          const parts: Buffer[] = [];
-          s.on("data", (d: Buffer) => parts.push(d));
-          s.on("end", () => {
-            out.set(e.fileName, Buffer.concat(parts));
-            zip.readEntry();
-          });
-        });
-      });
-      zip.on("end", () => resolve(out));
-      zip.readEntry();
-    });
-  });
-}
 
 test("ZipFileOnThread: files filled in chunks that move to the thread and come back read back whole, with their digests", async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zipthread-"));

@@ -6,7 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import test from "node:test";
 import zlib from "node:zlib";
-import yauzl from "yauzl";
+import { readZip } from "../../test/helpers/zip-reader";
 import { ZipWriter, type TZipWriterOptions } from "./zip-writer";
 
 const OPTS: TZipWriterOptions = { level: 2, mtime: new Date(Date.UTC(2000, 0, 1)), mode: 0o100644 };
@@ -43,31 +43,6 @@ async function writeZip(entries: { name: string; chunks: Buffer[] }[], opts: TZi
   return Buffer.concat(out);
 }
 
-function readWithYauzl(file: string): Promise<Map<string, Buffer>> {
-  return new Promise((resolve, reject) => {
-    yauzl.open(file, { lazyEntries: true, validateEntrySizes: true }, (err, zip) => {
-      if (err || !zip) return reject(err);
-      const out = new Map<string, Buffer>();
-      zip.on("error", reject);
-      zip.on("entry", (e: yauzl.Entry) => {
-        zip.openReadStream(e, (err2, s) => {
-          if (err2 || !s) return reject(err2);
-          const parts: Buffer[] = [];
-          s.on("data", (d: Buffer) => parts.push(d));
-          s.on("error", reject);
-          s.on("end", () => {
-            const data = Buffer.concat(parts);
-            if (zlib.crc32(data) !== e.crc32) return reject(new Error(`CRC mismatch in ${e.fileName}`));
-            out.set(e.fileName, data);
-            zip.readEntry();
-          });
-        });
-      });
-      zip.on("end", () => resolve(out));
-      zip.readEntry();
-    });
-  });
-}
 
 const chunked = (b: Buffer, size: number): Buffer[] => {
   const out: Buffer[] = [];
@@ -92,7 +67,7 @@ for (const forceZip64 of [false, true]) {
       assert.ok(bytes.length < big.length / 3, "the data is deflated");
       const file = path.join(dir, "x.zip");
       fs.writeFileSync(file, bytes);
-      const read = await readWithYauzl(file);
+      const read = await readZip(file);
       assert.deepEqual([...read.keys()], entries.map((e) => e.name));
       for (const e of entries) assert.ok(read.get(e.name)!.equals(Buffer.concat(e.chunks)), e.name);
       if (hasUnzip) {

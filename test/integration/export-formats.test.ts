@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import yauzl from "yauzl";
+import { readZip } from "../helpers/zip-reader";
 import { createTestDatabase, type TTestDatabase } from "../helpers/db";
 import { runCli } from "../helpers/cli";
 import { writeDemoExport } from "../../lib/demo/demo-workspace";
@@ -19,27 +19,6 @@ const ODD_TS = "1793836900.000100";
 const ODD_TEXT = "From the top: <script>alert(1)</script> & \u0001 \"quotes\" ünïcode ☃\nFrom here\n>From there";
 const EDIT_OLD = "restart the gateway first (typo: gatway)";
 
-function readZip(file: string): Promise<Map<string, Buffer>> {
-  return new Promise((resolve, reject) => {
-    yauzl.open(file, { lazyEntries: true }, (err, zip) => {
-      if (err || !zip) return reject(err);
-      const out = new Map<string, Buffer>();
-      zip.on("entry", (e: yauzl.Entry) => {
-        zip.openReadStream(e, (err2, s) => {
-          if (err2 || !s) return reject(err2);
-          const parts: Buffer[] = [];
-          s.on("data", (d: Buffer) => parts.push(d));
-          s.on("end", () => {
-            out.set(e.fileName, Buffer.concat(parts));
-            zip.readEntry();
-          });
-        });
-      });
-      zip.on("end", () => resolve(out));
-      zip.readEntry();
-    });
-  });
-}
 
 async function exportZip(url: string, args: string[]) {
   const r = await runCli(["export", ...args, "--out", path.join(tmp, "out"), "--json"], { DATABASE_URL: url });

@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import yauzl from "yauzl";
+import { readZip } from "../helpers/zip-reader";
 import { createTestDatabase, type TTestDatabase } from "../helpers/db";
 import { seedArchive, type TSeed } from "../helpers/seed";
 import { resetEnvCache } from "../../lib/env";
@@ -45,27 +45,6 @@ after(async () => {
   resetEnvCache();
 });
 
-function readZip(file: string): Promise<Map<string, Buffer>> {
-  return new Promise((resolve, reject) => {
-    yauzl.open(file, { lazyEntries: true }, (err, zip) => {
-      if (err || !zip) return reject(err);
-      const out = new Map<string, Buffer>();
-      zip.on("entry", (e: yauzl.Entry) => {
-        zip.openReadStream(e, (err2, st) => {
-          if (err2 || !st) return reject(err2);
-          const parts: Buffer[] = [];
-          st.on("data", (d: Buffer) => parts.push(d));
-          st.on("end", () => {
-            out.set(e.fileName, Buffer.concat(parts));
-            zip.readEntry();
-          });
-        });
-      });
-      zip.on("end", () => resolve(out));
-      zip.readEntry();
-    });
-  });
-}
 
 /** The handler as the worker calls it, with the context the worker gives. */
 async function runHandler(exportId: number): Promise<unknown[]> {

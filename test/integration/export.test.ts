@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import yauzl from "yauzl";
+import { readZip } from "../helpers/zip-reader";
 import { createTestDatabase, type TTestDatabase } from "../helpers/db";
 import { runCli } from "../helpers/cli";
 import { writeDemoExport, DEMO_MEMBER_PERSON_ID } from "../../lib/demo/demo-workspace";
@@ -14,27 +14,6 @@ import { writeDemoExport, DEMO_MEMBER_PERSON_ID } from "../../lib/demo/demo-work
 let db: TTestDatabase;
 let tmp: string;
 
-function readZip(file: string): Promise<Map<string, Buffer>> {
-  return new Promise((resolve, reject) => {
-    yauzl.open(file, { lazyEntries: true }, (err, zip) => {
-      if (err || !zip) return reject(err);
-      const out = new Map<string, Buffer>();
-      zip.on("entry", (e: yauzl.Entry) => {
-        zip.openReadStream(e, (err2, s) => {
-          if (err2 || !s) return reject(err2);
-          const parts: Buffer[] = [];
-          s.on("data", (d: Buffer) => parts.push(d));
-          s.on("end", () => {
-            out.set(e.fileName, Buffer.concat(parts));
-            zip.readEntry();
-          });
-        });
-      });
-      zip.on("end", () => resolve(out));
-      zip.readEntry();
-    });
-  });
-}
 
 async function exportZip(args: string[]): Promise<{ summary: { zipPath: string; records: number }; files: Map<string, Buffer> }> {
   const r = await runCli(["export", ...args, "--out", path.join(tmp, "out"), "--json"], { DATABASE_URL: db.url });
