@@ -114,7 +114,7 @@ export async function runExport(db: pg.Pool, viewer: TViewer, req: TExportReques
     used += chunk.write(text, used, "utf8");
     return undefined;
   };
-  const openFile = async (name: string, countsRecords: boolean): Promise<void> => {
+  const openFile = (name: string, countsRecords: boolean): void => {
     if (seen.has(name)) throw new AppError("internal", `Export format ${format.name} reopened ${name}: files must follow the record order`);
     seen.add(name);
     zip.open(name);
@@ -140,7 +140,7 @@ export async function runExport(db: pg.Pool, viewer: TViewer, req: TExportReques
       if (name !== file) {
         if (file !== null && writer.footer) await append(writer.footer(file));
         await closeFile();
-        await openFile(name, true);
+        openFile(name, true);
         file = name;
         if (writer.header) await append(writer.header(name, rec));
       }
@@ -164,7 +164,7 @@ export async function runExport(db: pg.Pool, viewer: TViewer, req: TExportReques
       }
     }
     if (file === null && writer.defaultFile) {
-      await openFile(writer.defaultFile, true);
+      openFile(writer.defaultFile, true);
       if (writer.header) await append(writer.header(writer.defaultFile, null));
       file = writer.defaultFile;
     }
@@ -172,7 +172,7 @@ export async function runExport(db: pg.Pool, viewer: TViewer, req: TExportReques
     await closeFile();
     req.signal?.throwIfAborted();
     for (const extra of (await writer.finish?.(createExportDirectory(db))) ?? []) {
-      await openFile(extra.name, false);
+      openFile(extra.name, false);
       await append(extra.content);
       await closeFile();
     }
