@@ -41,7 +41,12 @@ import { ZSlackConversation, ZSlackUser } from "./schemas";
 
 export const SLACK_EXPORT_SOURCE = "slack-export";
 export const SLACK_EXPORT_CHECKPOINT_SCOPE = "export";
-export const DEFAULT_BATCH_SIZE = 2000;
+/**
+ * Messages + events per batch. Each batch costs some twenty statements and a
+ * commit besides its rows; on 1,000,000 messages 5,000 imported in 174–178 s
+ * where 2,000 took 203 s (10,000: 185 s), at a peak RSS of 262–271 MB.
+ */
+export const DEFAULT_BATCH_SIZE = 5000;
 
 /** Something the import carries on with but the operator should know. */
 export interface TIngestWarning {
@@ -52,7 +57,7 @@ export interface TIngestWarning {
 
 /** `IngestInput.options` understood by this adapter. */
 export interface TSlackExportOptions {
-  /** Most messages + events per batch (default 2000). */
+  /** Most messages + events per batch (default DEFAULT_BATCH_SIZE). */
   batchSize?: number;
   /** Receives warnings; default: logged at `warn`. */
   onWarning?: (w: TIngestWarning) => void;
