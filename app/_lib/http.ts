@@ -27,6 +27,17 @@ export function readOriginHeaders(request: Request): TOriginHeaders {
   };
 }
 
+/** Whether the request's body is JSON (by its Content-Type). */
+export function hasJsonBody(request: Request): boolean {
+  return (request.headers.get("content-type") ?? "").includes("application/json");
+}
+
+/** Whether the request's body is a form (URL-encoded or multipart). */
+export function hasFormBody(request: Request): boolean {
+  const type = request.headers.get("content-type") ?? "";
+  return type.includes("application/x-www-form-urlencoded") || type.includes("multipart/form-data");
+}
+
 /**
  * The CSRF token a request carries: the `x-csrf-token` header, or the `csrf`
  * field of a form body (read from a clone, so the handler can still read it).
@@ -34,8 +45,7 @@ export function readOriginHeaders(request: Request): TOriginHeaders {
 export async function readCsrfToken(request: Request): Promise<string | null> {
   const header = request.headers.get("x-csrf-token");
   if (header) return header;
-  const type = request.headers.get("content-type") ?? "";
-  if (type.includes("application/x-www-form-urlencoded") || type.includes("multipart/form-data")) {
+  if (hasFormBody(request)) {
     const value = (await request.clone().formData()).get("csrf");
     return typeof value === "string" ? value : null;
   }
@@ -67,9 +77,8 @@ export function isSecureRequest(request: Request): boolean {
 
 /** True when the client asked for JSON rather than a page. */
 export function wantsJson(request: Request): boolean {
-  const type = request.headers.get("content-type") ?? "";
   const accept = request.headers.get("accept") ?? "";
-  return type.includes("application/json") || (accept.includes("application/json") && !accept.includes("text/html"));
+  return hasJsonBody(request) || (accept.includes("application/json") && !accept.includes("text/html"));
 }
 
 /** A 303 to a local path (relative Location: right behind any proxy). */

@@ -4,7 +4,7 @@ import { AppError } from "@/lib/errors";
 import { getSessionUser, toViewer } from "@/lib/auth/sessions";
 import type { TViewer } from "@/lib/access/types";
 import type { TSessionUser } from "@/lib/auth/types";
-import { assertCsrfSafe, findClientIp, readSessionToken } from "@/app/_lib/http";
+import { assertCsrfSafe, findClientIp, hasJsonBody, readSessionToken } from "@/app/_lib/http";
 
 /** The signed-in user of a route request, or AppError `unauthenticated`. */
 export async function requireRouteUser(request: Request): Promise<{ user: TSessionUser; viewer: TViewer }> {
@@ -54,6 +54,13 @@ export function readYesNo(v: unknown, field: string): boolean | undefined {
   throw new AppError("bad_input", `Not a yes/no value: ${String(v)}`, { field });
 }
 
+/** The request body as a JSON object; anything else (malformed JSON, an array, a form) is bad input. */
+export async function readJsonObject(request: Request): Promise<Record<string, unknown>> {
+  const body: unknown = await request.json().catch(() => null);
+  if (body === null || typeof body !== "object" || Array.isArray(body)) throw new AppError("bad_input", "The body must be a JSON object.", { field: "body" });
+  return body as Record<string, unknown>;
+}
+
 /** A form body as a plain object of strings. */
 export async function readForm(request: Request): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
@@ -63,11 +70,7 @@ export async function readForm(request: Request): Promise<Record<string, string>
 
 /** The request body as a map of strings / string lists: JSON or form, by its content type (malformed JSON is bad input). */
 export async function readBody(request: Request): Promise<Record<string, unknown>> {
-  if ((request.headers.get("content-type") ?? "").includes("application/json")) {
-    const body: unknown = await request.json().catch(() => null);
-    if (body === null || typeof body !== "object" || Array.isArray(body)) throw new AppError("bad_input", "The body must be a JSON object.", { field: "body" });
-    return body as Record<string, unknown>;
-  }
+  if (hasJsonBody(request)) return readJsonObject(request);
   const out: Record<string, unknown> = {};
   for (const [k, v] of (await request.formData()).entries()) {
     if (typeof v !== "string") continue;

@@ -1,7 +1,7 @@
 import { getPool } from "@/lib/db";
 import { createIncident, listIncidents, syncDetectedIncidents } from "@/lib/incidents/service";
 import { errorResponse, redirectTo, wantsJson } from "@/app/_lib/http";
-import { readForm, requireMutatingUser, requireRouteUser } from "@/app/_lib/route-user";
+import { readBody, requireMutatingUser, requireRouteUser } from "@/app/_lib/route-user";
 
 export const dynamic = "force-dynamic";
 
@@ -21,7 +21,7 @@ export async function POST(request: Request): Promise<Response> {
   try {
     const { viewer } = await requireMutatingUser(request);
     const json = wantsJson(request);
-    const body = json ? ((await request.json()) as Record<string, unknown>) : await readForm(request);
+    const body = await readBody(request);
     // Form times (datetime-local) carry no zone: they are UTC, as the form says.
     const time = (v: unknown) => (v ? (/(Z|[+-]\d\d:\d\d)$/.test(String(v)) ? String(v) : `${String(v)}Z`) : null);
     const i = await createIncident(getPool(), viewer, {

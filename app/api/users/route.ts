@@ -1,7 +1,7 @@
 import { getPool } from "@/lib/db";
 import type { TRole } from "@/lib/access/types";
 import { canManageAccounts, createUser, listUsers } from "@/lib/auth/users";
-import { errorResponse, redirectTo, wantsJson } from "@/app/_lib/http";
+import { errorResponse, hasJsonBody, redirectTo, wantsJson } from "@/app/_lib/http";
 import { optionalText, readBody, requireAllowedUser } from "@/app/_lib/route-user";
 
 export const dynamic = "force-dynamic";
@@ -33,7 +33,7 @@ export async function POST(request: Request): Promise<Response> {
         email: String(body.email ?? ""),
         role,
         // Only a JSON request may leave the password out (and get a generated one back); a form must set it.
-        password: (request.headers.get("content-type") ?? "").includes("application/json") ? optionalText(body.password) : String(body.password ?? ""),
+        password: hasJsonBody(request) ? optionalText(body.password) : String(body.password ?? ""),
         personExternalId: optionalText(body.person),
       },
       by,

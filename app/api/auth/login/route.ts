@@ -7,7 +7,7 @@ import { serializeSessionCookie } from "@/lib/auth/cookie";
 import { classifyRequestOrigin } from "@/lib/auth/csrf";
 import { sanitizeNextPath } from "@/lib/auth/redirect";
 import { signIn } from "@/lib/auth/sessions";
-import { errorResponse, findClientIp, isSecureRequest, readOriginHeaders, redirectTo, wantsJson } from "@/app/_lib/http";
+import { errorResponse, findClientIp, hasFormBody, hasJsonBody, isSecureRequest, readOriginHeaders, redirectTo, wantsJson } from "@/app/_lib/http";
 
 /**
  * POST /api/auth/login — password sign-in. Accepts the login form
@@ -27,11 +27,10 @@ const ZLogin = z.object({
 });
 
 async function readInput(request: Request): Promise<z.infer<typeof ZLogin>> {
-  const type = request.headers.get("content-type") ?? "";
   let raw: unknown;
-  if (type.includes("application/json")) {
+  if (hasJsonBody(request)) {
     raw = await request.json();
-  } else if (type.includes("application/x-www-form-urlencoded") || type.includes("multipart/form-data")) {
+  } else if (hasFormBody(request)) {
     const form = await request.formData();
     raw = { email: form.get("email"), password: form.get("password"), next: form.get("next") ?? undefined };
   } else {

@@ -3,7 +3,7 @@ import { AppError } from "@/lib/errors";
 import { findIncident, TIME_FIELDS_FOR_FORMS, updateIncident, type TUpdateIncident } from "@/lib/incidents/service";
 import { errorResponse, redirectTo } from "@/app/_lib/http";
 import { readIncidentId } from "../_lib/request";
-import { backTo, readForm, requireMutatingUser, requireRouteUser } from "@/app/_lib/route-user";
+import { backTo, readForm, readJsonObject, requireMutatingUser, requireRouteUser } from "@/app/_lib/route-user";
 
 export const dynamic = "force-dynamic";
 type TCtx = { params: Promise<{ incidentId: string }> };
@@ -22,7 +22,7 @@ export async function GET(request: Request, { params }: TCtx): Promise<Response>
 export async function PATCH(request: Request, { params }: TCtx): Promise<Response> {
   try {
     const { viewer } = await requireMutatingUser(request);
-    const body = (await request.json()) as TUpdateIncident;
+    const body = (await readJsonObject(request)) as TUpdateIncident;
     return Response.json({ incident: await updateIncident(getPool(), viewer, await readIncidentId(params), body) });
   } catch (e) {
     return errorResponse(e);

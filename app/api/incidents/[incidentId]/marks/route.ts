@@ -2,7 +2,7 @@ import { getPool } from "@/lib/db";
 import { markTimelineEvent, type TMark } from "@/lib/incidents/service";
 import { errorResponse, redirectTo, wantsJson } from "@/app/_lib/http";
 import { readIncidentId } from "../../_lib/request";
-import { backTo, readForm, requireMutatingUser } from "@/app/_lib/route-user";
+import { backTo, readForm, readJsonObject, requireMutatingUser } from "@/app/_lib/route-user";
 
 export const dynamic = "force-dynamic";
 type TCtx = { params: Promise<{ incidentId: string }> };
@@ -13,7 +13,7 @@ export async function POST(request: Request, { params }: TCtx): Promise<Response
     const { viewer } = await requireMutatingUser(request);
     const id = await readIncidentId(params);
     if (wantsJson(request)) {
-      const body = (await request.json()) as TMark;
+      const body = (await readJsonObject(request)) as TMark;
       return Response.json(await markTimelineEvent(getPool(), viewer, id, body));
     }
     const f = await readForm(request);

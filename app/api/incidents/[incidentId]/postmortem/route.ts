@@ -5,7 +5,7 @@ import { renderPostmortemDocument } from "@/lib/postmortems/render-html";
 import { parseTimeZone } from "@/lib/timelines/time";
 import { errorResponse, redirectTo, wantsJson } from "@/app/_lib/http";
 import { readIncidentId } from "../../_lib/request";
-import { readForm, requireMutatingUser, requireRouteUser } from "@/app/_lib/route-user";
+import { readBody, requireMutatingUser, requireRouteUser } from "@/app/_lib/route-user";
 
 export const dynamic = "force-dynamic";
 type TCtx = { params: Promise<{ incidentId: string }> };
@@ -49,7 +49,7 @@ export async function POST(request: Request, { params }: TCtx): Promise<Response
     const { viewer } = await requireMutatingUser(request);
     const id = await readIncidentId(params);
     const json = wantsJson(request);
-    const body = json ? ((await request.json()) as Record<string, unknown>) : await readForm(request);
+    const body = await readBody(request);
     const db = getPool();
     const tz = parseTimeZone(typeof body.tz === "string" ? body.tz : null);
     let result: unknown;

@@ -1,0 +1,62 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { createTestDatabase, type TTestDatabase } from "../../helpers/db";
+import { seedArchive, SEED_PASSWORD, type TSeed } from "../../helpers/seed";
+import { readSetCookie, startWebServer, type TWebServer } from "../../helpers/web";
+
+/** The incident routes over HTTP: bodies as JSON or forms, whatever the client accepts; a malformed body is bad input, never a 500. */
+
+let t: TTestDatabase;
+let s: TSeed;
+let web: TWebServer;
+let admin: { cookie: string; csrf: string };
+
+before(async () => {
+  t = await createTestDatabase();
+  s = await seedArchive(t.pool);
+  web = await startWebServer({ databaseUrl: t.url });
+  const r = await fetch(`${web.baseUrl}/api/auth/login`, {
+    method: "POST",
+    headers: { origin: web.baseUrl, "content-type": "application/json", accept: "application/json" },
+    body: JSON.stringify({ email: s.users.admin.email, password: SEED_PASSWORD }),
+  });
+  assert.equal(r.status, 200);
+  admin = { cookie: `bs_session=${readSetCookie(r, "bs_session")!.value}`, csrf: ((await r.json()) as { csrfToken: string }).csrfToken };
+});
+after(async () => {
+  await web?.stop();
+  await t?.drop();
+});
+
+function send(p: string, method: string, contentType: string, body: string): Promise<Response> {
+  return fetch(`${web.baseUrl}${p}`, {
+    method,
+    headers: { origin: web.baseUrl, accept: "application/json", cookie: admin.cookie, "x-csrf-token": admin.csrf, "content-type": contentType },
+    body,
+    redirect: "manual",
+  });
+}
+
+describe("/api/incidents", () => {
+  it("takes a form from a client that asks for JSON, and names a malformed JSON body as bad input", async () => {
+    const form = await send("/api/incidents", "POST", "application/x-www-form-urlencoded", new URLSearchParams({ channel: "#general", title: "Form-made" }).toString());
+    assert.equal(form.status, 201, await form.clone().text());
+    const { incident } = (await form.json()) as { incident: { id: number; title: string } };
+    assert.equal(incident.title, "Form-made");
+
+    for (const [p, method] of [
+      ["/api/incidents", "POST"],
+      [`/api/incidents/${incident.id}`, "PATCH"],
+      [`/api/incidents/${incident.id}/marks`, "POST"],
+      [`/api/incidents/${incident.id}/postmortem`, "POST"],
+    ] as const) {
+      const r = await send(p, method, "application/json", "{not json");
+      assert.equal(r.status, 400, `${method} ${p}`);
+      assert.deepEqual(
+        { error: ((await r.json()) as { error: string }).error },
+        { error: "bad_input" },
+        `${method} ${p}`,
+      );
+    }
+  });
+});
