@@ -1,8 +1,8 @@
 import { getPool } from "@/lib/db";
 import { isAppError } from "@/lib/errors";
 import { listExports, requestExport } from "@/lib/export/jobs";
-import { errorResponse, findClientIp, redirectTo, wantsJson } from "@/app/_lib/http";
-import { requireMutatingUser, requireRouteUser } from "@/app/_lib/route-user";
+import { errorResponse, findClientIp, hasJsonBody, redirectTo, wantsJson } from "@/app/_lib/http";
+import { readJsonObject, requireMutatingUser, requireRouteUser } from "@/app/_lib/route-user";
 
 export const dynamic = "force-dynamic";
 
@@ -45,7 +45,7 @@ export async function POST(request: Request): Promise<Response> {
   const json = wantsJson(request);
   try {
     const { viewer } = await requireMutatingUser(request);
-    const body = json ? await request.json().catch(() => null) : await readExportForm(request);
+    const body = hasJsonBody(request) ? await readJsonObject(request) : await readExportForm(request);
     const job = await requestExport(getPool(), viewer, body, { ip: findClientIp(request) });
     return json ? Response.json({ export: job }, { status: 201, headers: { "Cache-Control": "no-store" } }) : redirectTo("/exports");
   } catch (e) {

@@ -8,6 +8,7 @@ import { classifyRequestOrigin } from "@/lib/auth/csrf";
 import { sanitizeNextPath } from "@/lib/auth/redirect";
 import { signIn } from "@/lib/auth/sessions";
 import { errorResponse, findClientIp, hasFormBody, hasJsonBody, isSecureRequest, readOriginHeaders, redirectTo, wantsJson } from "@/app/_lib/http";
+import { readJsonObject } from "@/app/_lib/route-user";
 
 /**
  * POST /api/auth/login — password sign-in. Accepts the login form
@@ -29,7 +30,7 @@ const ZLogin = z.object({
 async function readInput(request: Request): Promise<z.infer<typeof ZLogin>> {
   let raw: unknown;
   if (hasJsonBody(request)) {
-    raw = await request.json();
+    raw = await readJsonObject(request);
   } else if (hasFormBody(request)) {
     const form = await request.formData();
     raw = { email: form.get("email"), password: form.get("password"), next: form.get("next") ?? undefined };

@@ -4,7 +4,11 @@ import { createTestDatabase, type TTestDatabase } from "../../helpers/db";
 import { seedArchive, SEED_PASSWORD, type TSeed } from "../../helpers/seed";
 import { readSetCookie, startWebServer, type TWebServer } from "../../helpers/web";
 
-/** The incident routes over HTTP: bodies as JSON or forms, whatever the client accepts; a malformed body is bad input, never a 500. */
+/**
+ * The incident routes over HTTP: bodies as JSON or forms, whatever the client
+ * accepts; a malformed JSON body is bad input, never a 500, here and on the
+ * other routes that take JSON (sign-in, exports).
+ */
 
 let t: TTestDatabase;
 let s: TSeed;
@@ -37,14 +41,16 @@ function send(p: string, method: string, contentType: string, body: string): Pro
   });
 }
 
-describe("/api/incidents", () => {
-  it("takes a form from a client that asks for JSON, and names a malformed JSON body as bad input", async () => {
+describe("request bodies", () => {
+  it("an incident is made from a form by a client that asks for JSON; a malformed JSON body is bad input on every route that takes JSON", async () => {
     const form = await send("/api/incidents", "POST", "application/x-www-form-urlencoded", new URLSearchParams({ channel: "#general", title: "Form-made" }).toString());
     assert.equal(form.status, 201, await form.clone().text());
     const { incident } = (await form.json()) as { incident: { id: number; title: string } };
     assert.equal(incident.title, "Form-made");
 
     for (const [p, method] of [
+      ["/api/auth/login", "POST"],
+      ["/api/exports", "POST"],
       ["/api/incidents", "POST"],
       [`/api/incidents/${incident.id}`, "PATCH"],
       [`/api/incidents/${incident.id}/marks`, "POST"],
