@@ -46,7 +46,8 @@ export async function readCsrfToken(request: Request): Promise<string | null> {
   const header = request.headers.get("x-csrf-token");
   if (header) return header;
   if (hasFormBody(request)) {
-    const value = (await request.clone().formData()).get("csrf");
+    // A malformed form carries no token (the request is then refused as cross-site).
+    const value = (await request.clone().formData().catch(() => null))?.get("csrf");
     return typeof value === "string" ? value : null;
   }
   return null;

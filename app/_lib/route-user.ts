@@ -4,7 +4,7 @@ import { AppError } from "@/lib/errors";
 import { getSessionUser, toViewer } from "@/lib/auth/sessions";
 import type { TViewer } from "@/lib/access/types";
 import type { TSessionUser } from "@/lib/auth/types";
-import { assertCsrfSafe, findClientIp, hasJsonBody, readSessionToken } from "@/app/_lib/http";
+import { assertCsrfSafe, findClientIp, hasFormBody, hasJsonBody, readSessionToken } from "@/app/_lib/http";
 
 /** The signed-in user of a route request, or AppError `unauthenticated`. */
 export async function requireRouteUser(request: Request): Promise<{ user: TSessionUser; viewer: TViewer }> {
@@ -61,10 +61,21 @@ export async function readJsonObject(request: Request): Promise<Record<string, u
   return body as Record<string, unknown>;
 }
 
+/** The request body as form data; a body of another type, or a malformed one, is bad input. */
+export async function readFormData(request: Request): Promise<FormData> {
+  const refuse = () => new AppError("bad_input", "Send the body as JSON or as a form (URL-encoded or multipart).", { field: "body" });
+  if (!hasFormBody(request)) throw refuse();
+  try {
+    return await request.formData();
+  } catch {
+    throw refuse();
+  }
+}
+
 /** A form body as a plain object of strings. */
 export async function readForm(request: Request): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
-  for (const [k, v] of (await request.formData()).entries()) if (typeof v === "string") out[k] = v;
+  for (const [k, v] of (await readFormData(request)).entries()) if (typeof v === "string") out[k] = v;
   return out;
 }
 
@@ -72,7 +83,7 @@ export async function readForm(request: Request): Promise<Record<string, string>
 export async function readBody(request: Request): Promise<Record<string, unknown>> {
   if (hasJsonBody(request)) return readJsonObject(request);
   const out: Record<string, unknown> = {};
-  for (const [k, v] of (await request.formData()).entries()) {
+  for (const [k, v] of (await readFormData(request)).entries()) {
     if (typeof v !== "string") continue;
     const prev = out[k];
     out[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];

@@ -2,7 +2,7 @@ import { getPool } from "@/lib/db";
 import { isAppError } from "@/lib/errors";
 import { listExports, requestExport } from "@/lib/export/jobs";
 import { errorResponse, findClientIp, hasJsonBody, redirectTo, wantsJson } from "@/app/_lib/http";
-import { readJsonObject, requireMutatingUser, requireRouteUser } from "@/app/_lib/route-user";
+import { readFormData, readJsonObject, requireMutatingUser, requireRouteUser } from "@/app/_lib/route-user";
 
 export const dynamic = "force-dynamic";
 
@@ -24,7 +24,7 @@ function words(value: FormDataEntryValue | null): string[] | undefined {
 
 /** The exports page's form as the JSON body the API takes. */
 async function readExportForm(request: Request): Promise<unknown> {
-  const f = await request.formData();
+  const f = await readFormData(request);
   const text = (name: string) => {
     const v = f.get(name);
     return typeof v === "string" && v.trim() ? v.trim() : undefined;

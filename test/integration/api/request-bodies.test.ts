@@ -65,4 +65,24 @@ describe("request bodies", () => {
       );
     }
   });
+
+  it("a body that is neither JSON nor a form, or JSON that is no object, is bad input everywhere", async () => {
+    const routes = [
+      ["/api/auth/login", "POST"],
+      ["/api/exports", "POST"],
+      ["/api/holds", "POST"],
+      ["/api/incidents", "POST"],
+      ["/api/incidents/1", "POST"],
+      ["/api/incidents/1/postmortem", "POST"],
+      ["/api/messages/1/redaction", "POST"],
+      ["/api/retention/policies", "POST"],
+      ["/api/users", "POST"],
+    ] as const;
+    for (const [p, method] of routes) {
+      for (const [type, body] of [["text/plain", "reason=x"], ["application/json", "null"], ["application/json", "[1]"]] as const) {
+        const r = await send(p, method, type, body);
+        assert.equal(r.status, 400, `${method} ${p} ${type} ${body}: ${await r.clone().text()}`);
+      }
+    }
+  });
 });

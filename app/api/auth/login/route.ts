@@ -8,7 +8,7 @@ import { classifyRequestOrigin } from "@/lib/auth/csrf";
 import { sanitizeNextPath } from "@/lib/auth/redirect";
 import { signIn } from "@/lib/auth/sessions";
 import { errorResponse, findClientIp, hasFormBody, hasJsonBody, isSecureRequest, readOriginHeaders, redirectTo, wantsJson } from "@/app/_lib/http";
-import { readJsonObject } from "@/app/_lib/route-user";
+import { readFormData, readJsonObject } from "@/app/_lib/route-user";
 
 /**
  * POST /api/auth/login — password sign-in. Accepts the login form
@@ -32,7 +32,7 @@ async function readInput(request: Request): Promise<z.infer<typeof ZLogin>> {
   if (hasJsonBody(request)) {
     raw = await readJsonObject(request);
   } else if (hasFormBody(request)) {
-    const form = await request.formData();
+    const form = await readFormData(request);
     raw = { email: form.get("email"), password: form.get("password"), next: form.get("next") ?? undefined };
   } else {
     throw new AppError("bad_input", "send the login form or JSON");

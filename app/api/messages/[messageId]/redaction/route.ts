@@ -1,7 +1,7 @@
 import { getPool } from "@/lib/db";
 import { redactMessage, revertRedaction } from "@/lib/compliance/redactions";
 import { errorResponse, findClientIp, redirectTo, wantsJson } from "@/app/_lib/http";
-import { backTo, readForm, requireMutatingUser } from "@/app/_lib/route-user";
+import { backTo, readForm, readJsonObject, requireMutatingUser } from "@/app/_lib/route-user";
 import { readMessageId } from "../../_lib/request";
 
 export const dynamic = "force-dynamic";
@@ -18,7 +18,7 @@ export async function POST(request: Request, { params }: TCtx): Promise<Response
     const id = await readMessageId(params);
     const opts = { ip: findClientIp(request) };
     if (wantsJson(request)) {
-      const body = (await request.json().catch(() => ({}))) as { reason?: unknown };
+      const body = await readJsonObject(request);
       const result = await redactMessage(getPool(), viewer, { messageId: id }, { reason: body.reason as string }, opts);
       return Response.json(result, { status: 201 });
     }
@@ -36,8 +36,10 @@ export async function DELETE(request: Request, { params }: TCtx): Promise<Respon
   try {
     const { viewer } = await requireMutatingUser(request);
     const id = await readMessageId(params);
-    const body = (await request.json().catch(() => ({}))) as { reason?: unknown };
-    const result = await revertRedaction(getPool(), viewer, { messageId: id }, { reason: (body.reason as string | undefined) ?? null }, { ip: findClientIp(request) });
+    // The body is optional: none (or not an object) gives no reason.
+    const body: unknown = await request.json().catch(() => null);
+    const reason = body !== null && typeof body === "object" && !Array.isArray(body) ? (body as { reason?: unknown }).reason : undefined;
+    const result = await revertRedaction(getPool(), viewer, { messageId: id }, { reason: (reason as string | undefined) ?? null }, { ip: findClientIp(request) });
     return Response.json(result);
   } catch (e) {
     return errorResponse(e);
