@@ -1,9 +1,10 @@
 /**
- * Instants as ISO text, fast, in one place for every reader: a Slack ts
- * (its seconds and the first three digits after the dot; the ts itself stays
- * the identity) and milliseconds as `toISOString` shows them. Exports and timelines convert one instant per message,
- * and `new Date(ms).toISOString()` was a tenth of an export's time: the date
- * part is made once per day and the time of day by arithmetic.
+ * Instants as ISO text, fast, in one place for every reader: a Slack ts (its
+ * seconds and the first three digits after the dot; the ts itself stays the
+ * identity) and milliseconds as `toISOString` shows them. Exports and
+ * timelines convert one instant per message, and `new Date(ms).toISOString()`
+ * was a tenth of an export's time: the date part is made once per day and
+ * the time of day by arithmetic.
  */
 
 const DAY_MS = 86_400_000;

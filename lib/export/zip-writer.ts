@@ -159,13 +159,6 @@ export class ZipWriter {
     };
   }
 
-  /** A whole entry at once. */
-  async addBuffer(name: string, content: Buffer): Promise<TZipEntryInfo> {
-    const e = await this.openEntry(name);
-    await e.write(content);
-    return e.close();
-  }
-
   /** Write the central directory and end records. */
   async finish(): Promise<void> {
     if (this.open) throw new Error("a ZIP entry is still open");

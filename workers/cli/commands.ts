@@ -2,7 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { AppError } from "../../lib/errors";
-import { isRole } from "../../lib/access/types";
+import { isRole, ROLES } from "../../lib/access/types";
 import { getEnv } from "../../lib/env";
 import { getPool } from "../../lib/db";
 import { closeDatabase, prepareDatabase } from "../../lib/database/prepare";
@@ -105,6 +105,9 @@ async function serveUntilStopped(opts: { port: number; host: string; worker: boo
 const DEMO_ADMIN_EMAIL = "admin@backscroll.local";
 
 /** Archive, accounts, database and server commands. */
+/** The usage error for a --role that names no role ("admin, auditor or member"). */
+const badRole = () => new AppError("usage", `--role must be ${ROLES.slice(0, -1).join(", ")} or ${ROLES.at(-1)}`, { field: "role" });
+
 export const CORE_COMMANDS: TCommand[] = [
   {
     name: "import",
@@ -166,7 +169,7 @@ export const CORE_COMMANDS: TCommand[] = [
     positionals: { min: 1 },
     async run({ args, opts }) {
       const role = String(opts.role ?? "");
-      if (!isRole(role)) throw new AppError("usage", "--role must be admin, auditor or member", { field: "role" });
+      if (!isRole(role)) throw badRole();
       await prepareDatabase();
       const r = await createUser(getPool(), {
         email: args[0]!,
@@ -195,7 +198,7 @@ export const CORE_COMMANDS: TCommand[] = [
       if (opts.disable && opts.enable) throw new AppError("usage", "give --disable or --enable, not both", { field: "disable" });
       if (opts.person !== undefined && opts["no-person"]) throw new AppError("usage", "give --person or --no-person, not both", { field: "person" });
       const role = opts.role === undefined ? undefined : String(opts.role);
-      if (role !== undefined && !isRole(role)) throw new AppError("usage", "--role must be admin, auditor or member", { field: "role" });
+      if (role !== undefined && !isRole(role)) throw badRole();
       await prepareDatabase();
       const user = await updateUser(getPool(), CLI_ACTOR, args[0]!, {
         role,

@@ -19,9 +19,10 @@ import { FACET_SAMPLE, TOTAL_CAP, type TSearchBackend, type TSearchHit, type TSe
 /**
  * A relevance search with at most this many matches ranks them all (found
  * through the text index; they are its total too). With more, it ranks the
- * newest RELEVANCE_CANDIDATES and its total is reported as "more than this".
+ * newest RELEVANCE_CANDIDATES and its total is reported as "more than this",
+ * the floor every total stops at.
  */
-export const RELEVANCE_PROBE = 2_000;
+export const RELEVANCE_PROBE = TOTAL_CAP;
 /** Relevance is ranked among the newest this-many matches of a common search, which bounds its cost. */
 export const RELEVANCE_CANDIDATES = 1_000;
 /**
