@@ -508,13 +508,20 @@ function referencedPeople(batch: TLoadBatch, prepared: TPreparedMessages): Set<s
   return ids;
 }
 
+/** A batch's rows written, before the steps that read what earlier batches wrote (finishBatch). */
+export interface TWrittenBatch {
+  wid: number;
+  counts: TBatchCounts;
+  leaves: TContentLeaf[];
+  /** Channels whose memberships the batch could have changed (external ids). */
+  touched: string[];
+}
+
 /**
- * Write one batch. Call inside a transaction; returns what changed. The
- * message and version rows it created or changed are recorded as one batch of
- * the content digest chain, last, so the chain's lock is held only from there
- * to the caller's COMMIT.
+ * The rows of one batch: everything keyed by the batch's own natural keys.
+ * Call inside a transaction, then finishBatch in the same one.
  */
-export async function applyBatch(db: pg.ClientBase, batch: TLoadBatch, ctx: TLoadContext): Promise<TBatchCounts> {
+export async function writeBatchRows(db: pg.ClientBase, batch: TLoadBatch, ctx: TLoadContext): Promise<TWrittenBatch> {
   const counts = emptyCounts();
   const { prepared } = prepareBatch(batch);
   const wid = await upsertWorkspace(db, batch, ctx);
@@ -532,18 +539,39 @@ export async function applyBatch(db: pg.ClientBase, batch: TLoadBatch, ctx: TLoa
   counts.events = await insertEvents(db, wid, batch, ctx);
   counts.reactions += await applyReactionChanges(db, wid, batch);
   counts.executions = await upsertExecutions(db, wid, batch.executions, ctx);
-  // Memberships derive from join/leave events and member lists: rebuild the
-  // channels this batch could have changed, so batch order does not matter.
   const touched = new Set(batch.finishedChannels ?? []);
   for (const e of batch.events ?? []) if (e.kind === "join" || e.kind === "leave") touched.add(e.channel);
   for (const c of batch.channels ?? []) if (c.members) touched.add(c.externalId);
-  await rebuildMemberships(db, wid, [...touched]);
+  return { wid, counts, leaves, touched: [...touched] };
+}
+
+/**
+ * The rest of a batch: what reads rows other batches write (memberships from
+ * every join/leave of a channel) and the content digest chain. Run it when
+ * every earlier batch has committed; the chain's lock is held from here to
+ * the caller's COMMIT.
+ */
+export async function finishBatch(db: pg.ClientBase, written: TWrittenBatch, ctx: TLoadContext): Promise<void> {
+  // Memberships derive from join/leave events and member lists: rebuild the
+  // channels this batch could have changed, so batch order does not matter.
+  await rebuildMemberships(db, written.wid, written.touched);
   await recordContentBatch(db, {
     kind: "ingest",
     source: ctx.source,
     ingestRunId: ctx.ingestRunId,
-    leaves,
+    leaves: written.leaves,
     writeLeaves: (seq) => insertContentLeavesFromStage(db, seq, LEAF_STAGE),
   });
-  return counts;
+}
+
+/**
+ * Write one batch. Call inside a transaction; returns what changed. The
+ * message and version rows it created or changed are recorded as one batch of
+ * the content digest chain, last, so the chain's lock is held only from there
+ * to the caller's COMMIT.
+ */
+export async function applyBatch(db: pg.ClientBase, batch: TLoadBatch, ctx: TLoadContext): Promise<TBatchCounts> {
+  const written = await writeBatchRows(db, batch, ctx);
+  await finishBatch(db, written, ctx);
+  return written.counts;
 }

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { NMessage, NReaction, NFile } from "./adapter";
 
 /**
@@ -13,8 +13,9 @@ import type { NMessage, NReaction, NFile } from "./adapter";
  *   (removals come from explicit events, never from an absent field).
  */
 
+/** SHA-256 hex of `text` (one-shot: much cheaper than createHash() per message). */
 export function sha256(text: string): string {
-  return createHash("sha256").update(text).digest("hex");
+  return hash("sha256", text, "hex");
 }
 
 /** Compares Slack ts strings numerically ("1700000000.000100"). */

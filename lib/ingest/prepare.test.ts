@@ -36,7 +36,7 @@ test("operations tokens are extracted from the current search text", () => {
 
 test("a batch without messages prepares to nothing, and a prepared batch is not prepared twice", () => {
   const empty = prepareBatch({ workspace: { platform: "slack", externalId: "T1", name: "T" } });
-  assert.deepEqual(empty.prepared, { count: 0, stage: [], versions: [], reactions: null, files: null, links: null, authors: [] });
+  assert.deepEqual(empty.prepared, { count: 0, stage: [], versions: [], reactions: null, files: null, links: null, authors: [], keys: [] });
   const once = prepareBatch({ workspace: { platform: "slack", externalId: "T1", name: "T" }, messages: [obs({ ts: "1.1" })] });
   assert.equal(prepareBatch(once), once);
   assert.equal(once.messages, undefined);

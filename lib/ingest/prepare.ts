@@ -25,6 +25,12 @@ export interface TPreparedMessages {
   links: string | null;
   /** Authors of the messages (external ids, once each): placeholder people when described nowhere. */
   authors: string[];
+  /**
+   * The natural keys this batch's message rows write: "channel\tts" of each
+   * message, "\u0001" + the external id of each file. Two batches with no
+   * key in common can be written side by side (run.ts).
+   */
+  keys: string[];
 }
 
 /** A batch whose messages were prepared (see TPreparedMessages). */
@@ -48,8 +54,10 @@ export function prepareMessages(messages: readonly NMessage[]): TPreparedMessage
   const files: unknown[] = [];
   const links: unknown[] = [];
   const authors = new Set<string>();
+  const keys: string[] = [];
   for (const o of messages) if (o.user) authors.add(o.user);
   for (const m of merged) {
+    keys.push(`${m.channel}\t${m.ts}`);
     stage.push([
       m.channel, m.ts, m.threadTs, m.user, m.botId, m.username, m.subtype, m.text, m.textTs, m.textSha256, m.searchText,
       extractOpsTokens(m.searchText).join(" "), m.attachments, m.blocks, m.editedTs, m.editedBy, m.deleted, m.deletedTs, m.replyCount, m.pinned, m.raw, m.rawSha256,
@@ -73,6 +81,7 @@ export function prepareMessages(messages: readonly NMessage[]): TPreparedMessage
         raw: f.raw,
       });
       links.push({ channel: m.channel, ts: m.ts, file: f.externalId });
+      keys.push(`\u0001${f.externalId}`);
     }
   }
   const json = (rows: unknown[]) => (rows.length ? JSON.stringify(rows) : null);
@@ -84,6 +93,7 @@ export function prepareMessages(messages: readonly NMessage[]): TPreparedMessage
     files: json(files),
     links: json(links),
     authors: [...authors],
+    keys,
   };
 }
 

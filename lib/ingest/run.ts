@@ -1,7 +1,7 @@
 import type pg from "pg";
 import type { IngestAdapter, IngestInput, TProgress } from "./adapter";
-import { applyBatch, addCounts, emptyCounts, type TBatchCounts, type TLoadContext } from "./load";
-import type { TLoadBatch } from "./prepare";
+import { addCounts, emptyCounts, finishBatch, writeBatchRows, type TBatchCounts, type TLoadContext } from "./load";
+import { prepareBatch, type TLoadBatch, type TPreparedBatch } from "./prepare";
 import { readInWorker } from "./read-in-worker";
 import { requestSearchIndexing } from "../search/service";
 import { clearCheckpoints, createIngestRun, finishIngestRun, loadCheckpoints, recordRunProgress, saveCheckpoint } from "./repository";
@@ -27,6 +27,13 @@ export interface TIngestOptions {
    * default; the CLI turns it on for imports.
    */
   parallel?: boolean;
+  /**
+   * Connections writing batches (default 2): a batch is written while the
+   * one before it is still being written when the two share no natural key,
+   * and commits after it, so checkpoints stay in order and a resumed run
+   * ends as an uninterrupted one would. 1 writes one batch at a time.
+   */
+  writers?: number;
 }
 
 export interface TIngestSummary {
@@ -48,16 +55,93 @@ export async function commitBatch(
   ctx: TLoadContext,
   run: { sourceKey: string; runId: number; counts: TBatchCounts },
 ): Promise<TBatchCounts> {
+  const counts = await writeInTurn(client, prepareBatch(batch), { ...run, ctx }, null, null);
+  await requestSearchIndexing(client);
+  return counts;
+}
+
+/** PostgreSQL broke a lock cycle: the batch is written again, alone. */
+const DEADLOCK_DETECTED = "40P01";
+
+/** The batch written before this one failed, so this one may not commit. */
+class EarlierBatchFailed extends Error {
+  constructor() {
+    super("the batch before this one failed");
+  }
+}
+
+/**
+ * The natural keys a batch writes (see TPreparedMessages.keys), or null when
+ * it must be written alone: people and channels are rows every later batch
+ * reads.
+ */
+export function batchKeys(batch: TPreparedBatch): Set<string> | null {
+  if (batch.people?.length || batch.channels?.length) return null;
+  const keys = new Set(batch.prepared.keys);
+  for (const e of batch.events ?? []) keys.add(`${e.channel}\t${e.ts}`);
+  for (const r of batch.reactionChanges ?? []) keys.add(`${r.channel}\t${r.ts}`);
+  for (const x of batch.executions ?? []) keys.add(`\u0002${x.externalId}`);
+  return keys;
+}
+
+function disjoint(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  const [small, big] = a.size <= b.size ? [a, b] : [b, a];
+  for (const k of small) if (big.has(k)) return false;
+  return true;
+}
+
+interface TRunState {
+  runId: number;
+  sourceKey: string;
+  ctx: TLoadContext;
+  /** The run's counts up to the last committed batch. */
+  counts: TBatchCounts;
+}
+
+/** A batch being written: `done` settles when its transaction has ended (with the run's counts when it committed). */
+interface TInFlight {
+  /** Its transaction's lock key (with the run id), held until it ends. */
+  turn: number;
+  batch: TPreparedBatch;
+  keys: Set<string> | null;
+  client: pg.PoolClient;
+  done: Promise<TBatchCounts>;
+}
+
+/**
+ * One batch in one transaction, committed only after `before` (the batch
+ * read before it, possibly being written on the other connection); returns
+ * the run's counts including it. Its own
+ * rows are written at once; what reads other batches' rows (memberships, the
+ * content chain), the checkpoint and the run's counts wait until `before`
+ * has committed. The wait is on `before`'s transaction lock, inside
+ * PostgreSQL, so a lock cycle between the two (both creating the same
+ * placeholder person, say) is seen there and broken with 40P01.
+ */
+async function writeInTurn(
+  client: pg.PoolClient,
+  batch: TPreparedBatch,
+  state: TRunState,
+  turn: number | null,
+  before: TInFlight | null,
+): Promise<TBatchCounts> {
   // A batch lost to a crash right after COMMIT is harmless: its checkpoint is
   // lost with it and the resumed run applies it again. So the commit need not
   // wait for the WAL flush.
   await client.query("BEGIN; SET LOCAL synchronous_commit TO off");
   try {
-    const counts = addCounts(run.counts, await applyBatch(client, batch, ctx));
-    if (batch.checkpoint) await saveCheckpoint(client, run.sourceKey, batch.checkpoint, run.runId);
-    await recordRunProgress(client, run.runId, counts, batch.progress);
+    if (turn !== null) await client.query("SELECT pg_advisory_xact_lock($1::int, $2::int)", [state.runId, turn]);
+    const written = await writeBatchRows(client, batch, state.ctx);
+    if (before) {
+      await client.query("SELECT pg_advisory_xact_lock_shared($1::int, $2::int)", [state.runId, before.turn]);
+      if (!(await before.done.then(() => true, () => false))) throw new EarlierBatchFailed();
+    }
+    await finishBatch(client, written, state.ctx);
+    const counts = addCounts(state.counts, written.counts);
+    if (batch.checkpoint) await saveCheckpoint(client, state.sourceKey, batch.checkpoint, state.runId);
+    await recordRunProgress(client, state.runId, counts, batch.progress);
     await client.query("COMMIT");
-    await requestSearchIndexing(client);
+    state.counts = counts;
     return counts;
   } catch (e) {
     await client.query("ROLLBACK").catch(() => undefined);
@@ -71,37 +155,90 @@ export async function runIngest(opts: TIngestOptions): Promise<TIngestSummary> {
   const sourceKey = await adapter.sourceKey(input);
   const checkpoints = await loadCheckpoints(pool, sourceKey);
   const runId = await createIngestRun(pool, { source: adapter.name, sourceKey, location: input.location });
-  const ctx = { source: adapter.name, ingestRunId: runId, workspaceIds: new Map<string, number>() };
-  let counts = emptyCounts();
+  const state: TRunState = { runId, sourceKey, ctx: { source: adapter.name, ingestRunId: runId, workspaceIds: new Map() }, counts: emptyCounts() };
+  // One connection is left to the pool for the run's own bookkeeping.
+  const writers = Math.max(1, Math.min(opts.writers ?? 2, (pool.options.max ?? 10) - 1));
   let batches = 0;
-  const client = await pool.connect();
+  let started = 0;
+  let turns = 0;
+  const inFlight: TInFlight[] = [];
+  const clients: pg.PoolClient[] = [];
+  const committed = async (p: TInFlight, counts: TBatchCounts) => {
+    batches++;
+    if (p.batch.progress) opts.onProgress?.({ ...p.batch.progress, counts });
+    await requestSearchIndexing(p.client);
+  };
+  // Settle the oldest batch in flight. When it failed, every later one fails
+  // too (it may not commit before it); after a broken lock cycle they are
+  // written again one by one, in order; any other error ends the run.
+  const settleOldest = async () => {
+    const p = inFlight[0]!;
+    let counts: TBatchCounts;
+    try {
+      counts = await p.done;
+    } catch (e) {
+      const results = await Promise.allSettled(inFlight.map((x) => x.done));
+      const all = inFlight.splice(0);
+      if ((e as { code?: string }).code !== DEADLOCK_DETECTED) throw e;
+      for (let i = 0; i < all.length; i++) {
+        const x = all[i]!;
+        const r = results[i]!;
+        if (r.status === "fulfilled") await committed(x, r.value);
+        else {
+          state.ctx.workspaceIds?.clear(); // an id it cached may have been rolled back
+          await committed(x, await writeInTurn(x.client, x.batch, state, ++turns, null));
+        }
+      }
+      return;
+    }
+    inFlight.shift();
+    await committed(p, counts);
+  };
   try {
+    for (let i = 0; i < writers; i++) clients.push(await pool.connect());
     const source: AsyncIterable<TLoadBatch> = opts.parallel ? readInWorker(adapter.name, input, checkpoints) : adapter.read(input, checkpoints);
     const it = source[Symbol.asyncIterator]();
-    // Parse the next batch while the database writes the current one.
+    // Read the next batch while the database writes the ones before.
     let next: Promise<IteratorResult<TLoadBatch>> = it.next();
-    for (;;) {
-      const r = await next;
-      if (r.done) break;
-      const batch = r.value;
-      if (opts.maxBatches !== undefined && batches >= opts.maxBatches) {
-        await it.return?.();
-        break;
+    try {
+      for (;;) {
+        const r = await next;
+        if (r.done) break;
+        if (opts.maxBatches !== undefined && started >= opts.maxBatches) {
+          await it.return?.();
+          break;
+        }
+        next = it.next();
+        next.catch(() => undefined); // surfaced when awaited
+        const batch = prepareBatch(r.value);
+        // The first batch of a run is written alone (it may create the workspace).
+        const keys = writers > 1 && started > 0 ? batchKeys(batch) : null;
+        for (;;) {
+          const last = inFlight.at(-1);
+          if (!last || (inFlight.length < writers && keys && last.keys && disjoint(keys, last.keys))) break;
+          await settleOldest();
+        }
+        const before = inFlight.at(-1) ?? null;
+        const client = clients.find((c) => c !== before?.client)!;
+        const turn = ++turns;
+        const done = writeInTurn(client, batch, state, turn, before);
+        done.catch(() => undefined); // surfaced when settled
+        inFlight.push({ turn, batch, keys, client, done });
+        started++;
       }
-      next = it.next();
-      next.catch(() => undefined); // surfaced when awaited
-      counts = await commitBatch(client, batch, ctx, { sourceKey, runId, counts });
-      batches++;
-      if (batch.progress) opts.onProgress?.({ ...batch.progress, counts });
+      while (inFlight.length) await settleOldest();
+    } finally {
+      // On an error, what was read before it still commits (in order).
+      while (inFlight.length) await settleOldest().catch(() => undefined);
     }
     const finished = opts.maxBatches === undefined || batches < opts.maxBatches;
     if (finished) await clearCheckpoints(pool, sourceKey);
     await finishIngestRun(pool, runId, finished ? "completed" : "failed", finished ? undefined : "stopped early");
-    return { runId, source: adapter.name, sourceKey, resumed: checkpoints.size > 0, batches, counts };
+    return { runId, source: adapter.name, sourceKey, resumed: checkpoints.size > 0, batches, counts: state.counts };
   } catch (e) {
     await finishIngestRun(pool, runId, "failed", (e as Error).message).catch(() => undefined);
     throw e;
   } finally {
-    client.release();
+    for (const c of clients) c.release();
   }
 }

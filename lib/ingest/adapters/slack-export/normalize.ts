@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { NChannel, NChannelEvent, NFile, NMessage, NPerson, NReaction, TChannelEventKind, TChannelKind } from "../../adapter";
 import { buildSearchText } from "./search-text";
 import type { TSlackConversation, TSlackEventEntry, TSlackFile, TSlackInnerMessage, TSlackMessage, TSlackUser } from "./schemas";
@@ -53,7 +53,7 @@ export interface TNormalizedEntry {
 
 /** SHA-256 hex of `JSON.stringify(value)`. */
 export function sha256Json(value: unknown): string {
-  return createHash("sha256").update(JSON.stringify(value) ?? "null").digest("hex");
+  return hash("sha256", JSON.stringify(value) ?? "null", "hex");
 }
 
 /** Unix seconds (number or numeric string) → ISO-8601; null for absent or 0. */
