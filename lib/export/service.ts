@@ -137,6 +137,7 @@ export async function runExport(db: pg.Pool, viewer: TViewer, req: TExportReques
     for await (const page of format.channelEvents ? withChannelEvents(db, resolved, messagePages) : messagePages) for (const rec of page) {
       req.signal?.throwIfAborted();
       const name = writer.fileFor(rec);
+      if (name === null) continue;
       if (name !== file) {
         if (file !== null && writer.footer) await append(writer.footer(file));
         await closeFile();

@@ -100,8 +100,11 @@ export interface TExportDirectory {
 export interface TExportWriter {
   /** Written even when no record comes (single-file formats): its header and footer only. */
   defaultFile?: string;
-  /** Path inside the ZIP of the file this record belongs in. */
-  fileFor(record: TExportRecord): string;
+  /**
+   * Path inside the ZIP of the file this record belongs in; null for a
+   * channel event the format has no place for (it is left out).
+   */
+  fileFor(record: TExportRecord): string | null;
   /** Start of a file; `record` is its first record (null for an empty `defaultFile`). */
   header?(file: string, record: TExportRecord | null): string;
   /**

@@ -152,6 +152,25 @@ test("actiance: a FileDump per channel, one Conversation per channel and day, es
   assert.equal((all.match(/<Status>Completed<\/Status>/g) ?? []).length, fileMsgs);
 });
 
+test("actiance: a channel with events and no message has no file, even when its event is the first record", async () => {
+  // Channels are exported in id order: id 0 comes first.
+  await db.pool.query(
+    `INSERT INTO channel (id, workspace_id, external_id, name, kind, archived, raw_sha256, source)
+     SELECT 0, workspace_id, 'C0QUIET', 'aaa-quiet', 'public', false, 'x', 'test' FROM channel LIMIT 1`,
+  );
+  try {
+    await db.pool.query(
+      `INSERT INTO channel_event (channel_id, ts, kind, subtype, actor, text, occurred_at, raw, source, raw_sha256)
+       SELECT 0, '1793836000.000100', 'join', 'channel_join', external_id, 'joined', to_timestamp(1793836000), '{}', 'test', 'x' FROM person LIMIT 1`,
+    );
+    const files = await exportZip(db.url, ["--format", "actiance"]);
+    assert.ok(files.files.has("actiance/general.xml"));
+    assert.ok(![...files.files.keys()].some((n) => n.includes("quiet")), "no file for the quiet channel");
+  } finally {
+    await db.pool.query("DELETE FROM channel WHERE id = 0");
+  }
+});
+
 test("html: a page per channel and day, an index, escaped, no scripts", async () => {
   const files = await assertDeterministicWithManifest("html");
   const pages = (await db.pool.query(

@@ -48,9 +48,10 @@ class ActianceWriter {
   private file: string | null = null;
   private channelId = "";
 
-  fileFor(r: TExportRecord): string {
-    // A channel event only refines the open conversation: it never starts a file of its own.
-    if (r.event && this.file !== null) return this.file;
+  fileFor(r: TExportRecord): string | null {
+    // A channel event only refines the open conversation: it never starts a
+    // file of its own (a channel with events and no message has no file).
+    if (r.event) return this.file;
     return (this.file = `actiance/${this.folders.folderFor(r)}.xml`);
   }
 
