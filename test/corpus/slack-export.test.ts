@@ -41,6 +41,18 @@ for (const set of SETS) {
       assert.deepEqual(JSON.parse(second.stdout).archive, got);
       assert.deepEqual(await rowVersions(db.pool), rows, "no row was rewritten by the second import");
     });
+
+    test("in batches of 7, written two at a time where they share no key, the archive is the same", async () => {
+      const small = await createTestDatabase();
+      try {
+        const r = await runCli(["import", path.join(TESTDATA, set.input), "--json", "--batch-size", "7"], { DATABASE_URL: small.url });
+        assert.equal(r.code, 0, r.stderr);
+        assert.ok(JSON.parse(r.stdout).batches > 2);
+        assert.deepEqual(await contentSnapshot(small.pool), await contentSnapshot(db.pool));
+      } finally {
+        await small.drop();
+      }
+    });
   });
 }
 
