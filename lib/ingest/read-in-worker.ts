@@ -26,7 +26,7 @@ export function readInWorker(adapterName: string, input: IngestInput, checkpoint
       // created, and it is put back as soon as the thread runs. From 64 MB
       // to 128 MB halved the CPU of V8's helper threads (concurrent marking),
       // about 4 s per 100,000 messages, which the database writers use
-      // instead; the import's peak RSS went from ~270 MB to ~390 MB.
+      // instead; the import's peak RSS went from ~270 MB to 330–390 MB.
       v8.setFlagsFromString(`--initial-old-space-size=${READER_INITIAL_OLD_SPACE_MB}`);
       const worker = new Worker(new URL("./read-worker.mjs", import.meta.url), {
         workerData: { adapter: adapterName, input, checkpoints: [...checkpoints], credits },
