@@ -111,12 +111,13 @@ interface TInFlight {
 /**
  * One batch in one transaction, committed only after `before` (the batch
  * read before it, possibly being written on the other connection); returns
- * the run's counts including it. Its own
- * rows are written at once; what reads other batches' rows (memberships, the
- * content chain), the checkpoint and the run's counts wait until `before`
- * has committed. The wait is on `before`'s transaction lock, inside
- * PostgreSQL, so a lock cycle between the two (both creating the same
- * placeholder person, say) is seen there and broken with 40P01.
+ * the run's counts including it. Its own rows are written at once; what
+ * reads other batches' rows (memberships, the content chain), the checkpoint
+ * and the run's counts wait until `before` has committed. The wait is on
+ * `before`'s lock (`turn`, taken first and held to the end of its
+ * transaction; `onTurn` says it is held), inside PostgreSQL, so a lock cycle
+ * between the two (both creating the same placeholder person, say) is seen
+ * there and broken with 40P01.
  */
 async function writeInTurn(
   client: pg.PoolClient,
@@ -124,6 +125,7 @@ async function writeInTurn(
   state: TRunState,
   turn: number | null,
   before: TInFlight | null,
+  onTurn?: () => void,
 ): Promise<TBatchCounts> {
   // A batch lost to a crash right after COMMIT is harmless: its checkpoint is
   // lost with it and the resumed run applies it again. So the commit need not
@@ -131,6 +133,7 @@ async function writeInTurn(
   await client.query("BEGIN; SET LOCAL synchronous_commit TO off");
   try {
     if (turn !== null) await client.query("SELECT pg_advisory_xact_lock($1::int, $2::int)", [state.runId, turn]);
+    onTurn?.();
     const written = await writeBatchRows(client, batch, state.ctx);
     if (before) {
       await client.query("SELECT pg_advisory_xact_lock_shared($1::int, $2::int)", [state.runId, before.turn]);
@@ -221,9 +224,15 @@ export async function runIngest(opts: TIngestOptions): Promise<TIngestSummary> {
         const before = inFlight.at(-1) ?? null;
         const client = clients.find((c) => c !== before?.client)!;
         const turn = ++turns;
-        const done = writeInTurn(client, batch, state, turn, before);
+        let turnTaken!: () => void;
+        const taken = new Promise<void>((resolve) => (turnTaken = resolve));
+        const done = writeInTurn(client, batch, state, turn, before, turnTaken);
         done.catch(() => undefined); // surfaced when settled
         inFlight.push({ turn, batch, keys, client, done });
+        // The next batch waits on this one's lock: it must be held before the
+        // next one can ask for it (a heavily loaded machine can delay this
+        // one's first statements past the next one's whole write).
+        await Promise.race([taken, done.then(() => undefined, () => undefined)]);
         started++;
       }
       while (inFlight.length) await settleOldest();
