@@ -129,8 +129,10 @@ async function writeInTurn(
 ): Promise<TBatchCounts> {
   // A batch lost to a crash right after COMMIT is harmless: its checkpoint is
   // lost with it and the resumed run applies it again. So the commit need not
-  // wait for the WAL flush.
-  await client.query("BEGIN; SET LOCAL synchronous_commit TO off");
+  // wait for the WAL flush. Between its statements a batch waits on nothing
+  // but this process; should that ever stall, the session ends (and the run
+  // fails, resumable) instead of holding its locks for good.
+  await client.query("BEGIN; SET LOCAL synchronous_commit TO off; SET LOCAL idle_in_transaction_session_timeout = '10min'");
   try {
     if (turn !== null) await client.query("SELECT pg_advisory_xact_lock($1::int, $2::int)", [state.runId, turn]);
     onTurn?.();
