@@ -75,7 +75,7 @@ class EarlierBatchFailed extends Error {
  * it must be written alone: people and channels are rows every later batch
  * reads.
  */
-export function batchKeys(batch: TPreparedBatch): Set<string> | null {
+function batchKeys(batch: TPreparedBatch): Set<string> | null {
   if (batch.people?.length || batch.channels?.length) return null;
   const keys = new Set(batch.prepared.keys);
   for (const e of batch.events ?? []) keys.add(`${e.channel}\t${e.ts}`);

@@ -104,10 +104,10 @@ async function serveUntilStopped(opts: { port: number; host: string; worker: boo
 
 const DEMO_ADMIN_EMAIL = "admin@backscroll.local";
 
-/** Archive, accounts, database and server commands. */
 /** The usage error for a --role that names no role ("admin, auditor or member"). */
 const badRole = () => new AppError("usage", `--role must be ${ROLES.slice(0, -1).join(", ")} or ${ROLES.at(-1)}`, { field: "role" });
 
+/** Archive, accounts, database and server commands. */
 export const CORE_COMMANDS: TCommand[] = [
   {
     name: "import",
