@@ -1,5 +1,5 @@
-import { createHash } from "node:crypto";
 import type { NExecution, NWorkspace } from "../ingest/adapter";
+import { sha256Json } from "../ingest/merge";
 import { boundOutput } from "./output";
 import type { TCreateExecution } from "./schema";
 import { collectSecretValues, maskSecretsInJson, maskSecretsInText } from "./secrets";
@@ -17,10 +17,7 @@ export function toExecutionExternalId(bot: string, id: string): string {
   return `${bot}:${id}`;
 }
 
-/** SHA-256 (hex) of a value's JSON. */
-export function sha256Json(v: unknown): string {
-  return createHash("sha256").update(JSON.stringify(v) ?? "null").digest("hex");
-}
+export { sha256Json };
 
 /**
  * Turn a validated execution record into the loader's `NExecution`: secrets

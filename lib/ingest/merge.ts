@@ -18,6 +18,11 @@ export function sha256(text: string): string {
   return hash("sha256", text, "hex");
 }
 
+/** SHA-256 hex of a value's JSON: the provenance hash of every raw record. */
+export function sha256Json(value: unknown): string {
+  return sha256(JSON.stringify(value) ?? "null");
+}
+
 /** Compares Slack ts strings numerically ("1700000000.000100"). */
 export function compareTs(a: string, b: string): number {
   const [ai = "0", af = ""] = a.split(".");

@@ -1,5 +1,5 @@
-import { hash } from "node:crypto";
 import type { NChannel, NChannelEvent, NFile, NMessage, NPerson, NReaction, TChannelEventKind, TChannelKind } from "../../adapter";
+import { sha256Json } from "../../merge";
 import { buildSearchText } from "./search-text";
 import type { TSlackConversation, TSlackEventEntry, TSlackFile, TSlackInnerMessage, TSlackMessage, TSlackUser } from "./schemas";
 
@@ -51,10 +51,7 @@ export interface TNormalizedEntry {
   events: NChannelEvent[];
 }
 
-/** SHA-256 hex of `JSON.stringify(value)`. */
-export function sha256Json(value: unknown): string {
-  return hash("sha256", JSON.stringify(value) ?? "null", "hex");
-}
+export { sha256Json };
 
 /** Unix seconds (number or numeric string) → ISO-8601; null for absent or 0. */
 export function unixToIso(v: number | string | null | undefined): string | null {
