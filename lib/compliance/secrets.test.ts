@@ -1,6 +1,15 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { findSecrets, hasSecrets, isSecretLikeValue, isSecretSearchTerm, maskSecrets, maskSecretsInValue } from "./secrets";
+import {
+  findSecrets,
+  hasSecrets,
+  isSecretLikeValue,
+  isSecretSearchTerm,
+  maskSecrets,
+  maskSecretsInValue,
+  SECRET_VALUE_CONTEXT_HINTS,
+  SECRET_VALUE_CONTEXT_PG,
+} from "./secrets";
 
 // Example credentials built from parts, so this file is not itself flagged by secret scanners.
 const AWS_KEY = "AKIA" + "IOSFODNN7EXAMPLE";
@@ -181,4 +190,41 @@ test("search terms that are secrets are recognised in any letter case; ordinary 
   for (const t of ["api-gw-03", "OPS-4521", "10.20.3.17", "rollback", "token", "akia", "xoxb", "4b825dc642cb6eb9a060e54bf8d69288fbee4904"]) {
     assert.ok(!isSecretSearchTerm(t), t);
   }
+});
+
+test("every text where a masked value may stand holds one of the search's cheap hints", () => {
+  const context = new RegExp(SECRET_VALUE_CONTEXT_PG, "i");
+  const samples = [
+    ...POSITIVES.map(([input]) => input),
+    ...NEGATIVES,
+    "DB_PASSWORD=hunter2",
+    "db.passwd: x",
+    "PassPhrase = x",
+    "pwd=x",
+    "client_secret: x",
+    "API-KEY=x",
+    "apikey: x",
+    "access_token => x",
+    "AUTH-TOKEN: x",
+    "refresh_token=x",
+    "token: x",
+    "private_key: x",
+    "credential=x",
+    "--db-password x",
+    "--token=x",
+    "https://user:x@example.com",
+    "Authorization: Bearer x",
+    "basic x",
+  ];
+  let matched = 0;
+  for (const text of samples) {
+    if (!context.test(text)) continue;
+    matched++;
+    const lower = text.toLowerCase();
+    assert.ok(
+      SECRET_VALUE_CONTEXT_HINTS.some((h) => lower.includes(h)),
+      `no hint in ${text}`,
+    );
+  }
+  assert.ok(matched >= 18, `only ${matched} samples stand where a value is masked`);
 });
