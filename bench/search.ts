@@ -23,7 +23,7 @@ import { searchMessages } from "../lib/search/service";
  * member can read about 50) is imported into `bench_search`. The queries are
  * drawn from that archive's own vocabulary with a fixed seed.
  *
- * `indexMb`: the search structures (GIN on message.search_tsv, the
+ * `indexMb`: the search structures (GIN on message.search_tsv with the month and channel, the
  * (posted_at, id) and lower(username) indexes, the search_word vocabulary);
  * `tableMb`: the message table with its TOAST (which holds the stored
  * search_tsv column too). Every search writes what the service writes
@@ -112,7 +112,7 @@ async function prepareArchive(o: TSearchBenchOptions): Promise<string> {
 }
 
 /** The member whose readable scope (public + their conversations) is closest to 50 channels. */
-async function pickMember(db: pg.Pool): Promise<{ personId: number; channels: number }> {
+export async function pickMember(db: pg.Pool): Promise<{ personId: number; channels: number }> {
   const r = await db.query<{ id: number; n: number }>(
     `WITH pub AS (SELECT count(*)::int AS n FROM channel WHERE kind = 'public')
      SELECT p.id, (SELECT n FROM pub) + count(DISTINCT c.id) FILTER (WHERE c.kind <> 'public')::int AS n
@@ -129,7 +129,7 @@ async function pickMember(db: pg.Pool): Promise<{ personId: number; channels: nu
 }
 
 /** 200 queries drawn from the archive's own words, tokens, channels, people and months. */
-async function buildQueries(db: pg.Pool, seed: number): Promise<TBenchQuery[]> {
+export async function buildQueries(db: pg.Pool, seed: number): Promise<TBenchQuery[]> {
   const rand = rng(seed);
   const pick = <T>(xs: T[]): T => xs[Math.floor(rand() * xs.length)]!;
   const words = (
@@ -238,7 +238,7 @@ export async function benchSearch(o: TSearchBenchOptions): Promise<Record<string
     }
     const size = async (sql: string) => Number((await db.query(sql)).rows[0].b) / 1024 ** 2;
     const indexMb = await size(
-      `SELECT (pg_relation_size('message_search_tsv_idx') + pg_relation_size('message_posted_at_id_idx')
+      `SELECT (pg_relation_size('message_search_idx') + pg_relation_size('message_posted_at_id_idx')
               + coalesce(pg_relation_size(to_regclass('message_username_lower_idx')), 0)
               + pg_total_relation_size('search_word'))::bigint AS b`,
     );

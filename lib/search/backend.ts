@@ -65,12 +65,13 @@ export type TSearchResult = {
 };
 
 /**
- * Counting stops here: "2,000+" is as useful as an exact figure and bounded in
+ * Counting stops here: "1,000+" is as useful as an exact figure and bounded in
  * cost (counting 10,000 matches of `has:reaction` took 122 ms of a 150 ms
- * search on 1,000,000 messages). The same bound as a text search's first page
- * (RELEVANCE_PROBE, ORDERED_PROBE), so every page and sort reports the same total.
+ * search on 1,000,000 messages; a text search reads every match it counts).
+ * The same bound as a text search's first page (RELEVANCE_PROBE), so every
+ * page and sort reports the same total.
  */
-export const TOTAL_CAP = 2_000;
+export const TOTAL_CAP = 1_000;
 /**
  * Facets of a common search are counted over the first this-many matches
  * the database finds (the page says so): reading 10,000 matches of a common

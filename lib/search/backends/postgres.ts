@@ -1,9 +1,9 @@
-import { readableChannelsSql } from "../../access/service";
-import { canSeeDeletedContent, canViewRawText } from "../../access/policy";
-import { couldBeMaskedValue, isSecretSearchTerm, SECRET_VALUE_CONTEXT_PG } from "../../compliance/secrets";
+import { findReadableChannelIds } from "../../access/service";
+import { canSeeDeletedContent, canViewRawText, hasFullReadAccess } from "../../access/policy";
+import { couldBeMaskedValue, isSecretSearchTerm, SECRET_VALUE_CONTEXT_HINTS, SECRET_VALUE_CONTEXT_PG } from "../../compliance/secrets";
 import type { TDb } from "../../db";
 import { AppError } from "../../errors";
-import { collectPositiveTerms, type TSearchFilter, type TSearchNode } from "../query/ast";
+import { collectFilters, collectPositiveTerms, type TSearchFilter, type TSearchNode } from "../query/ast";
 import { isOpsToken, isPunctuationOnly, normalizeOpsToken } from "../ops-tokens";
 import { pickCorrections } from "../typo";
 import { FACET_SAMPLE, TOTAL_CAP, type TSearchBackend, type TSearchHit, type TSearchRequest, type TSearchResult } from "../backend";
@@ -26,31 +26,25 @@ export const RELEVANCE_PROBE = TOTAL_CAP;
 /** Relevance is ranked among the newest this-many matches of a common search, which bounds its cost. */
 export const RELEVANCE_CANDIDATES = 1_000;
 /**
- * How the newest RELEVANCE_CANDIDATES of a common search are found: up to
- * this many matches as the planner estimates them, all of them through the
- * text index, sorted by date; above it, by reading in posted_at order until
- * enough match. Reading in date order costs 1/density rows per candidate
- * and more when a word's matches lie mostly in the past: `memory` (8,277
- * matches of 1,000,000) took 181 ms that way and 21 ms through the index.
- * Through the index the cost follows the matches (about 3 µs each), so past
- * some tens of thousands reading in order is the cheaper (`error`, 100,474
- * matches: 18 ms against 622). For a single word the planner's estimate is
- * about twice its matches (the stemmed and the exact query are ORed); for
- * phrases and several words it is too low to go by.
+ * A search with a prefix term (typing) counts and ranks this many at most:
+ * every read of the text index gathers the matches of each word that starts
+ * with the prefix.
  */
-const INDEX_CANDIDATES_ESTIMATE = 40_000;
+export const PREFIX_CAP = 250;
 /**
- * A page of a text search sorted by date first takes up to this many matches in
- * whatever order the planner finds cheapest (for a rare word: the text index)
- * and sorts them; only when there are more is the page read in posted_at
- * order. Reading in posted_at order straight away is what the planner picks
- * for "ORDER BY … LIMIT 21" with a text condition, and for a rare word it
- * walks the whole table (757 ms on 100,000 messages for `from:@x word`).
- * Past it the total is a floor, as for relevance: counting 10,000 matches of a
- * common word first cost a date-sorted page 200–500 ms on 1,000,000 messages,
- * where 2,000 already make the ordered read cheap.
+ * How a text search finds its matches (stagedSql). It first reads this many
+ * months, newest first (oldest first for sort=oldest), month by month in date
+ * order (monthWalk). A common term fills its count there, and its first
+ * matches are the relevance candidates or the page: a word in 2% of
+ * 1,000,000 messages took 14 ms, where counting its matches through the
+ * whole index took 20 ms and reading its newest 1,000 in posted_at order
+ * 70 ms more. Otherwise, when those months hold enough matches that the
+ * archive's months at that rate would pass the cap, the walk goes on into
+ * older months; when they do not (a rarer term), its matches are counted
+ * through the whole index at once, up to the cap, and if there are more, the
+ * walk goes on after all.
  */
-const ORDERED_PROBE = RELEVANCE_PROBE;
+const RECENT_MONTHS = 2;
 /** How far around the reference message near: looks. */
 const NEAR_WINDOW = "2 hours";
 const TYPO_MIN_LENGTH = 5;
@@ -91,7 +85,9 @@ function phraseTsquery(params: TParams, value: string): string | null {
 
 type TCompileContext = {
   params: TParams;
-  scopeSql: string;
+  names: TNames;
+  /** SQL: the message aliased `alias` is in a channel the viewer may read. */
+  scope: (alias: string) => string;
   corrections: Map<string, string[]>;
   canSeeDeleted: boolean;
   /** Whether a term that is a secret may match (auditors and admins, who may see raw text anyway). */
@@ -120,7 +116,10 @@ function asMaskedValue(params: TParams, term: string, prefix: boolean): string {
   const literal = term.replace(/[\\^$.|?*+()[\]{}]/g, "\\$&");
   // A value ends where the masker's rules end it: whitespace, quotes, separators, or the @ after URL credentials.
   const end = prefix ? "" : String.raw`(?![^\s"'\`,;&(){}<>\[\]@])`;
-  return `m.search_text ~* ${addText(params, SECRET_VALUE_CONTEXT_PG + literal + end)}`;
+  const hints = SECRET_VALUE_CONTEXT_HINTS.map((h) => `strpos(lower(m.search_text), '${h}') > 0`).join(" OR ");
+  // regexp_like, not ~*: the planner estimates an operator's selectivity by running its pattern
+  // over the column's statistics, once per read of the statement (17–30 ms of planning here).
+  return `((${hints}) AND regexp_like(m.search_text, ${addText(params, SECRET_VALUE_CONTEXT_PG + literal + end)}, 'i'))`;
 }
 
 /** contentMatch(tsquery), and, for readers without raw text when `value` could be masked, not where it stands masked. */
@@ -129,18 +128,50 @@ function unmaskedMatch(ctx: TCompileContext, tsquery: string, value: string, pro
   return `(${contentMatch(tsquery)} AND NOT ${asMaskedValue(ctx.params, value, prefix)})`;
 }
 
+/** The ids `in:` and `from:` name, by the lowercased name. */
+type TNames = { channels: Map<string, number[]>; people: Map<string, number[]> };
+
+/** Resolve every `in:` channel and `from:` person of the query (negated ones too) to ids. */
+async function resolveNames(db: TDb, root: TSearchNode | null): Promise<TNames> {
+  const filters = collectFilters(root).map((x) => x.filter);
+  const channels = [...new Set(filters.flatMap((f) => (f.op === "in" ? [f.channel.toLowerCase()] : [])))];
+  const people = [...new Set(filters.flatMap((f) => (f.op === "from" ? [f.person.toLowerCase()] : [])))];
+  const byName = (rows: { name: string; ids: number[] }[]) => new Map(rows.map((r) => [r.name, r.ids]));
+  const [c, p] = await Promise.all([
+    channels.length
+      ? db.query<{ name: string; ids: number[] }>(
+          `SELECT q.name, array_agg(sc.id ORDER BY sc.id) AS ids FROM unnest($1::text[]) AS q(name)
+           JOIN channel sc ON lower(sc.name) = q.name OR lower(sc.external_id) = q.name GROUP BY q.name`,
+          [channels],
+        )
+      : null,
+    people.length
+      ? db.query<{ name: string; ids: number[] }>(
+          `SELECT q.name, array_agg(sp.id ORDER BY sp.id) AS ids FROM unnest($1::text[]) AS q(name)
+           JOIN person sp ON lower(sp.name) = q.name OR lower(sp.display_name) = q.name OR lower(sp.real_name) = q.name
+             OR lower(sp.external_id) = q.name OR lower(sp.email) = q.name
+           GROUP BY q.name`,
+          [people],
+        )
+      : null,
+  ]);
+  return { channels: byName(c?.rows ?? []), people: byName(p?.rows ?? []) };
+}
+
 function compileFilter(ctx: TCompileContext, f: TSearchFilter): string {
   const { params } = ctx;
   switch (f.op) {
+    // Channels and people come resolved to ids (resolveNames): as values, not subqueries, the
+    // planner knows how many messages they hold (a person's 1,000 messages: 420 ms read in
+    // table order where it expected them spread evenly, 10 ms through the author index).
     case "in": {
-      const p = addText(params, f.channel.toLowerCase());
-      return `m.channel_id IN (SELECT sc.id FROM channel sc WHERE lower(sc.name) = ${p} OR lower(sc.external_id) = ${p})`;
+      const ids = ctx.names.channels.get(f.channel.toLowerCase()) ?? [];
+      // One channel as "=": the text index holds channel ids too, and GIN takes no arrays.
+      return ids.length === 1 ? `m.channel_id = ${add(params, ids[0])}::int` : `m.channel_id = ANY (${add(params, ids)}::int[])`;
     }
     case "from": {
       const p = addText(params, f.person.toLowerCase());
-      // An array (not IN (subquery)) so both sides of the OR can use an index (message_username_lower_idx).
-      return `(m.author_id = ANY (ARRAY(SELECT sp.id FROM person sp WHERE lower(sp.name) = ${p} OR lower(sp.display_name) = ${p}
-                 OR lower(sp.real_name) = ${p} OR lower(sp.external_id) = ${p} OR lower(sp.email) = ${p}))
+      return `(m.author_id = ANY (${add(params, ctx.names.people.get(f.person.toLowerCase()) ?? [])}::int[])
                OR (m.author_id IS NULL AND lower(m.username) = ${p}))`;
     }
     case "date": {
@@ -167,7 +198,9 @@ function compileFilter(ctx: TCompileContext, f: TSearchFilter): string {
     case "is":
       switch (f.what) {
         case "thread":
-          return "m.thread_ts IS NOT NULL";
+          // Not "thread_ts IS NOT NULL": the planner would AND a scan of every threaded message's
+          // entry in (channel_id, thread_ts) into a text search's few matches (18 ms a month).
+          return "coalesce(m.thread_ts, '') <> ''";
         case "bot":
           return "(m.bot_id IS NOT NULL OR m.subtype = 'bot_message' OR EXISTS (SELECT 1 FROM person sb WHERE sb.id = m.author_id AND sb.is_bot))";
         case "edited":
@@ -183,7 +216,7 @@ function compileFilter(ctx: TCompileContext, f: TSearchFilter): string {
       const ts = addText(params, f.ref.ts);
       // The reference itself must be readable: the same scope as the outer query.
       const ref = `SELECT rm.channel_id, rm.posted_at FROM message rm JOIN channel rc ON rc.id = rm.channel_id
-                   WHERE rc.external_id = ${ch} AND rm.ts = ${ts} AND rm.channel_id IN (${ctx.scopeSql})`;
+                   WHERE rc.external_id = ${ch} AND rm.ts = ${ts} AND ${ctx.scope("rm")}`;
       if (f.op === "id") return `(m.channel_id, m.ts) IN (SELECT rc.id, ${ts} FROM channel rc WHERE rc.external_id = ${ch})`;
       return `EXISTS (SELECT 1 FROM (${ref}) r WHERE m.channel_id = r.channel_id
                 AND m.posted_at BETWEEN r.posted_at - interval '${NEAR_WINDOW}' AND r.posted_at + interval '${NEAR_WINDOW}')`;
@@ -288,10 +321,48 @@ type THitRow = {
   k: string;
 };
 
-/** The planner's estimate of the rows of `message m` matching `where`. */
-async function estimateRows(db: TDb, where: string, params: TParams): Promise<number> {
-  const r = await db.query<{ "QUERY PLAN": [{ Plan: { "Plan Rows": number } }] }>(`EXPLAIN (FORMAT JSON) SELECT 1 FROM message m WHERE ${where}`, params);
-  return r.rows[0]!["QUERY PLAN"][0].Plan["Plan Rows"];
+/**
+ * SQL: up to `n` messages matching `where` (id, posted_at) in date order
+ * (`dir`), from month `from` to month `to` (SQL), read only when `gate`
+ * holds. Month by month: message_search_idx keeps each message's
+ * month (search_month) beside its words, so GIN finds one month's matches
+ * without reading anyone else's; they are sorted, and the walk stops once n
+ * are found. The cost follows the matches read, where reading in posted_at
+ * order costs every message between them.
+ */
+function monthWalk(where: string, dir: "ASC" | "DESC", n: number, gate: string, from: string, to: string): string {
+  return `SELECT w.id, w.posted_at FROM generate_series(${from}, ${to}, ${dir === "DESC" ? -1 : 1}) AS mo(v) CROSS JOIN LATERAL (
+      SELECT m.id, m.posted_at FROM message m WHERE ${where} AND search_month(m.posted_at) = mo.v
+      ORDER BY m.posted_at ${dir}, m.id ${dir}) w
+    WHERE ${gate} LIMIT ${n}`;
+}
+
+/**
+ * The CTEs a text search starts with: its matches counted as far as
+ * `cap` + 1 (`n`), and either all of them (`probe`, when `useprobe`) or at
+ * least the first `need` of them in date order (`ordered`), read as
+ * RECENT_MONTHS says. `fromMonth` (SQL) is where a next page's walk starts.
+ */
+function stagedSql(where: string, dir: "ASC" | "DESC", fromMonth: string | null, cap: number, need: number): string {
+  const newest = "(SELECT search_month(max(posted_at)) FROM message)";
+  const oldest = "(SELECT search_month(min(posted_at)) FROM message)";
+  const step = dir === "DESC" ? "-" : "+";
+  const first = "(SELECT first FROM bounds)";
+  const last = "(SELECT last FROM bounds)";
+  const rn = "(SELECT n FROM rn)";
+  const dense = "(SELECT v FROM dense)";
+  return `WITH bounds AS MATERIALIZED (SELECT ${fromMonth ?? (dir === "DESC" ? newest : oldest)} AS first, ${dir === "DESC" ? oldest : newest} AS last),
+    recent AS MATERIALIZED (${monthWalk(where, dir, cap + 1, "TRUE", first, `${first} ${step} ${RECENT_MONTHS - 1}`)}),
+    rn AS MATERIALIZED (SELECT count(*) AS n FROM recent),
+    dense AS MATERIALIZED (SELECT r.n <= ${cap} AND r.n * (abs(b.last - b.first) + 1) >= ${cap * RECENT_MONTHS} AS v FROM rn r, bounds b),
+    older AS MATERIALIZED (${monthWalk(where, dir, cap + 1, dense, `${first} ${step} ${RECENT_MONTHS}`, last)}),
+    probe AS MATERIALIZED (SELECT m.id, m.posted_at FROM message m WHERE ${rn} <= ${cap} AND NOT ${dense} AND ${where} LIMIT ${cap + 1}),
+    n AS MATERIALIZED (SELECT CASE WHEN ${rn} > ${cap} THEN ${cap + 1}
+                                   WHEN ${dense} THEN least(${cap + 1}, ${rn} + (SELECT count(*) FROM older))
+                                   ELSE (SELECT count(*) FROM probe) END AS n),
+    useprobe AS MATERIALIZED (SELECT NOT ${dense} AND ${rn} <= ${cap} AND (SELECT n FROM n) <= ${cap} AS v),
+    older2 AS MATERIALIZED (${monthWalk(where, dir, need, `NOT ${dense} AND ${rn} < ${need} AND (SELECT n FROM n) > ${cap}`, `${first} ${step} ${RECENT_MONTHS}`, last)}),
+    ordered AS (SELECT id, posted_at FROM recent UNION ALL SELECT id, posted_at FROM older UNION ALL SELECT id, posted_at FROM older2)`;
 }
 
 export const postgresSearchBackend: TSearchBackend = {
@@ -300,16 +371,22 @@ export const postgresSearchBackend: TSearchBackend = {
   async search(db: TDb, req: TSearchRequest): Promise<TSearchResult> {
     const root = req.query.root;
     const positive = collectPositiveTerms(root);
-    const corrections = await findCorrections(
-      db,
-      positive.filter((t) => t.kind === "word" && !t.prefix && !isOpsToken(t.value)).map((t) => t.value),
-    );
+    // The viewer's readable channels come from lib/access once, as an array: written as its
+    // subquery, the scope was planned again in each read of the statement (22 ms for a member).
+    const [corrections, readable, names] = await Promise.all([
+      findCorrections(
+        db,
+        positive.filter((t) => t.kind === "word" && !t.prefix && !isOpsToken(t.value)).map((t) => t.value),
+      ),
+      hasFullReadAccess(req.viewer.role) ? Promise.resolve(null) : findReadableChannelIds(db, req.viewer),
+      resolveNames(db, root),
+    ]);
     const params: TParams = [];
-    const scope = readableChannelsSql(req.viewer, 1);
-    params.push(...scope.params);
+    const readableP = readable === null ? null : add(params, readable);
+    const scope = (alias: string) => (readableP === null ? "TRUE" : `${alias}.channel_id = ANY (${readableP}::int[])`);
     const canSeeDeleted = canSeeDeletedContent(req.viewer.role);
-    const ctx: TCompileContext = { params, scopeSql: scope.sql, corrections, canSeeDeleted, canMatchSecrets: canViewRawText(req.viewer.role) };
-    const where = [`m.channel_id IN (${scope.sql})`];
+    const ctx: TCompileContext = { params, scope, names, corrections, canSeeDeleted, canMatchSecrets: canViewRawText(req.viewer.role) };
+    const where = [scope("m")];
     if (root) where.push(compileNode(ctx, root));
     const deletedWanted = JSON.stringify(root ?? {}).includes('"what":"deleted"');
     if (!canSeeDeleted || !deletedWanted) where.push("NOT m.deleted");
@@ -324,6 +401,11 @@ export const postgresSearchBackend: TSearchBackend = {
     }
 
     const sort = req.sort === "relevance" && rankParts.length === 0 ? "newest" : req.sort;
+    // Any prefix term, negated ones too (see PREFIX_CAP).
+    const hasPrefix = JSON.stringify(root ?? {}).includes('"prefix":true');
+    // Totals count as far as `cap`; past it they are a floor.
+    const cap = hasPrefix ? PREFIX_CAP : TOTAL_CAP;
+    const candidates = hasPrefix ? PREFIX_CAP : RELEVANCE_CANDIDATES;
     const cursor = req.cursor ? decodeCursor(req.cursor, sort) : null;
     const asOf = cursor?.asOf ?? new Date().toISOString();
     const limit = Math.max(1, Math.min(100, req.limit));
@@ -332,30 +414,19 @@ export const postgresSearchBackend: TSearchBackend = {
     const pageParams = sort === "relevance" ? [...params] : [...baseParams];
     if (sort === "relevance") {
       const rankq = rankParts.join(" || ");
-      // Only a single word's estimate is trusted: for phrases and several words the planner
-      // multiplies selectivities, and words that go together ("roll back") match far more.
-      const throughIndex =
-        positive.length === 1 && positive[0]!.kind === "word" && (await estimateRows(db, baseWhere, baseParams)) <= INDEX_CANDIDATES_ESTIMATE;
-      // OFFSET 0 keeps the planner from reading the matches in posted_at order.
-      const newest = throughIndex
-        ? `SELECT x.id FROM (SELECT m.id, m.posted_at FROM message m WHERE (SELECT n FROM n) > ${RELEVANCE_PROBE} AND ${baseWhere} OFFSET 0) x
-           ORDER BY x.posted_at DESC, x.id DESC LIMIT ${RELEVANCE_CANDIDATES}`
-        : `SELECT m.id FROM message m WHERE (SELECT n FROM n) > ${RELEVANCE_PROBE} AND ${baseWhere}
-           ORDER BY m.posted_at DESC, m.id DESC LIMIT ${RELEVANCE_CANDIDATES}`;
       const asOfP = add(pageParams, asOf);
       // Text relevance blended with recency: a year-old message keeps ~70% of its score.
       const score = `(ts_rank_cd(m.search_tsv, ${rankq}, 1) * (0.4 + 0.6 / (1 + greatest(0, date_part('epoch', ${asOfP}::timestamptz - m.posted_at)) / 31557600.0)))::float8`;
       let after = "";
       if (cursor) after = `WHERE (s.score, s.id) < (${add(pageParams, Number(cursor.k))}::float8, ${add(pageParams, cursor.id)}::bigint)`;
-      // Candidates: every match when there are at most RELEVANCE_PROBE (found through the text
-      // index), else the newest RELEVANCE_CANDIDATES (see INDEX_CANDIDATES_ESTIMATE). Only the
-      // candidates are scored, once: ranking reads each one's tsvector, the dominant cost.
-      pageSql = `WITH probe AS MATERIALIZED (SELECT m.id FROM message m WHERE ${baseWhere} LIMIT ${RELEVANCE_PROBE + 1}),
-        n AS MATERIALIZED (SELECT count(*) AS n FROM probe),
+      // Candidates: every match when there are at most `cap`, else the newest `candidates`
+      // (see RECENT_MONTHS). Only the candidates are scored, once: ranking reads each one's
+      // tsvector, the dominant cost.
+      pageSql = `${stagedSql(baseWhere, "DESC", null, cap, candidates)},
         cand AS MATERIALIZED (
-          SELECT p.id FROM probe p WHERE (SELECT n FROM n) <= ${RELEVANCE_PROBE}
+          SELECT p.id FROM probe p WHERE (SELECT v FROM useprobe)
           UNION ALL
-          (${newest})),
+          (SELECT o.id FROM ordered o WHERE NOT (SELECT v FROM useprobe) ORDER BY o.posted_at DESC, o.id DESC LIMIT ${candidates})),
         s AS MATERIALIZED (SELECT m.id, ${score} AS score FROM cand c JOIN message m ON m.id = c.id)
         SELECT s.id, s.score::text AS k, (SELECT n FROM n)::int AS n FROM s ${after} ORDER BY s.score DESC, s.id DESC LIMIT ${limit + 1}`;
     } else {
@@ -365,20 +436,25 @@ export const postgresSearchBackend: TSearchBackend = {
       if (cursor) after = ` AND (m.posted_at, m.id) ${cmp} (${add(pageParams, cursor.k)}::timestamptz, ${add(pageParams, cursor.id)}::bigint)`;
       const ordered = `SELECT m.id, m.posted_at::text AS k FROM message m WHERE ${baseWhere}${after}
         ORDER BY m.posted_at ${dir}, m.id ${dir} LIMIT ${limit + 1}`;
-      // See ORDERED_PROBE: few matches of a text condition are sorted, many are read in
-      // posted_at order. Filters alone (channel, person, date, has:) keep the ordered read.
-      pageSql = rankParts.length === 0 ? ordered : `WITH probe AS MATERIALIZED (SELECT m.id, m.posted_at FROM message m WHERE ${baseWhere}${after} LIMIT ${ORDERED_PROBE + 1}),
-        n AS MATERIALIZED (SELECT count(*) AS n FROM probe)
+      const fromMonth = cursor ? `search_month(${add(pageParams, cursor.k)}::timestamptz)` : null;
+      const pageRows = limit + 1;
+      // See RECENT_MONTHS. Filters alone (channel, person, date, has:) keep the ordered read.
+      pageSql = rankParts.length === 0 ? ordered : `${stagedSql(baseWhere + after, dir, fromMonth, cap, pageRows)}
         SELECT u.id, u.posted_at::text AS k, (SELECT n FROM n)::int AS n FROM (
-          (SELECT p.id, p.posted_at FROM probe p WHERE (SELECT n FROM n) <= ${ORDERED_PROBE} ORDER BY p.posted_at ${dir}, p.id ${dir} LIMIT ${limit + 1})
+          (SELECT p.id, p.posted_at FROM probe p WHERE (SELECT v FROM useprobe) ORDER BY p.posted_at ${dir}, p.id ${dir} LIMIT ${pageRows})
           UNION ALL
-          (SELECT m.id, m.posted_at FROM message m WHERE (SELECT n FROM n) > ${ORDERED_PROBE} AND ${baseWhere}${after}
-           ORDER BY m.posted_at ${dir}, m.id ${dir} LIMIT ${limit + 1})) u
+          (SELECT o.id, o.posted_at FROM ordered o WHERE NOT (SELECT v FROM useprobe) ORDER BY o.posted_at ${dir}, o.id ${dir} LIMIT ${pageRows})) u
         ORDER BY u.posted_at ${dir}, u.id ${dir}`;
     }
 
-    const totalSql = `SELECT count(*)::int AS n FROM (SELECT 1 FROM message m WHERE ${baseWhere} LIMIT ${TOTAL_CAP + 1}) t`;
-    // A first page of a text search counts its matches in its probe (as far as TOTAL_CAP + 1):
+    // Filters alone are counted in date order, as their page is read: in no order, the planner
+    // may pick a join that reads most of the table before its first match (has:reaction for a
+    // member: 177 ms, in date order 50). A channel or person is counted through its own index,
+    // a text search (on a later page) through the text index.
+    const inDateOrder = rankParts.length === 0 && !collectFilters(root).some((x) => x.filter.op === "in" || x.filter.op === "from");
+    const totalSql = `SELECT count(*)::int AS n FROM (SELECT 1 FROM message m WHERE ${baseWhere}
+      ${inDateOrder ? "ORDER BY m.posted_at DESC, m.id DESC" : ""} LIMIT ${cap + 1}) t`;
+    // A first page of a text search counts its matches in its first CTEs (as far as cap + 1):
     // the same count, without a second pass over them.
     const totalInPage = rankParts.length > 0 && !cursor;
     const [page, total, facets] = await Promise.all([
@@ -394,8 +470,6 @@ export const postgresSearchBackend: TSearchBackend = {
     );
     const last = ids.at(-1);
     const n = total ? total.rows[0]!.n : (page.rows[0]?.n ?? 0);
-    // A first page's probe stops counting at RELEVANCE_PROBE (relevance) or ORDERED_PROBE (by date): past it the total is a floor.
-    const cap = totalInPage ? (sort === "relevance" ? RELEVANCE_PROBE : ORDERED_PROBE) : TOTAL_CAP;
     return {
       total: Math.min(n, cap),
       isTotalExact: n <= cap,
