@@ -220,8 +220,43 @@ async function initCluster(home: string): Promise<TState> {
   return state;
 }
 
+/** The file postgresql.conf includes last (before ALTER SYSTEM's): memory sized to this machine. */
+const MEMORY_CONF = "backscroll-memory.conf";
+const MB = 1024 * 1024;
+
+/**
+ * PostgreSQL's usual sizing for a machine it shares: a quarter of the memory
+ * for shared buffers (at least 128 MB, at most 4 GB), half as the cache the
+ * planner may count on. With the 256 MB written at initdb, searches of a
+ * 1,000,000-message archive (1.4 GB) read their rows through the operating
+ * system's cache: p95 59 ms (relevance) and 72 ms (newest), against 55 and
+ * 57 ms with these settings on a 24 GB machine.
+ */
+export function embeddedMemorySettings(totalBytes = os.totalmem()): { sharedBuffersMb: number; effectiveCacheSizeMb: number } {
+  const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, Math.floor(v)));
+  return {
+    sharedBuffersMb: clamp(totalBytes / 4 / MB, 128, 4096),
+    effectiveCacheSizeMb: clamp(totalBytes / 2 / MB, 512, 16384),
+  };
+}
+
+/** Write the memory settings and make sure postgresql.conf reads them (data folders made before they existed too). */
+function writeMemoryConf(dataDir: string): void {
+  const m = embeddedMemorySettings();
+  fs.writeFileSync(
+    path.join(dataDir, MEMORY_CONF),
+    `# Written by Backscroll at every start (lib/database/embedded.ts); ALTER SYSTEM overrides it.\nshared_buffers = ${m.sharedBuffersMb}MB\neffective_cache_size = ${m.effectiveCacheSizeMb}MB\n`,
+  );
+  const ids = postgresIds();
+  if (ids.uid !== undefined) fs.chownSync(path.join(dataDir, MEMORY_CONF), ids.uid, ids.gid!);
+  const conf = path.join(dataDir, "postgresql.conf");
+  const include = `include_if_exists = '${MEMORY_CONF}'`;
+  if (!fs.readFileSync(conf, "utf8").includes(include)) fs.appendFileSync(conf, `\n${include}\n`);
+}
+
 async function startServer(home: string, state: TState): Promise<TState> {
   const p = paths(home);
+  writeMemoryConf(p.dataDir);
   const port = await freePort();
   await run(binaries().pgCtl, ["start", "-w", "-t", "120", "-D", p.dataDir, "-l", p.log, "-o", `-p ${port}`], "pg_ctl start");
   const next = { ...state, port };

@@ -4,6 +4,8 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { embeddedMemorySettings } from "../../lib/database/embedded";
+import { createTestDatabase } from "../helpers/db";
 
 // Several processes starting at the same moment share one embedded server,
 // and the last one to leave stops it.
@@ -37,5 +39,25 @@ test("concurrent processes start one server, share it, and the last one stops it
     assert.notEqual(again.started, results[0]!.started);
   } finally {
     fs.rmSync(home, { recursive: true, force: true });
+  }
+});
+
+test("the embedded server's memory is sized to the machine, within bounds", async () => {
+  const GB = 1024 ** 3;
+  assert.deepEqual(embeddedMemorySettings(24 * GB), { sharedBuffersMb: 4096, effectiveCacheSizeMb: 12288 });
+  assert.deepEqual(embeddedMemorySettings(2 * GB), { sharedBuffersMb: 512, effectiveCacheSizeMb: 1024 });
+  assert.deepEqual(embeddedMemorySettings(GB / 4), { sharedBuffersMb: 128, effectiveCacheSizeMb: 512 });
+  const t = await createTestDatabase();
+  try {
+    const r = await t.pool.query<{ name: string; mb: number }>(
+      "SELECT name, (setting::bigint * 8 / 1024)::int AS mb FROM pg_settings WHERE name IN ('shared_buffers', 'effective_cache_size') ORDER BY name",
+    );
+    const want = embeddedMemorySettings();
+    assert.deepEqual(r.rows, [
+      { name: "effective_cache_size", mb: want.effectiveCacheSizeMb },
+      { name: "shared_buffers", mb: want.sharedBuffersMb },
+    ]);
+  } finally {
+    await t.drop();
   }
 });
