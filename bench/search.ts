@@ -112,7 +112,7 @@ async function prepareArchive(o: TSearchBenchOptions): Promise<string> {
 }
 
 /** The member whose readable scope (public + their conversations) is closest to 50 channels. */
-export async function pickMember(db: pg.Pool): Promise<{ personId: number; channels: number }> {
+async function pickMember(db: pg.Pool): Promise<{ personId: number; channels: number }> {
   const r = await db.query<{ id: number; n: number }>(
     `WITH pub AS (SELECT count(*)::int AS n FROM channel WHERE kind = 'public')
      SELECT p.id, (SELECT n FROM pub) + count(DISTINCT c.id) FILTER (WHERE c.kind <> 'public')::int AS n
@@ -129,7 +129,7 @@ export async function pickMember(db: pg.Pool): Promise<{ personId: number; chann
 }
 
 /** 200 queries drawn from the archive's own words, tokens, channels, people and months. */
-export async function buildQueries(db: pg.Pool, seed: number): Promise<TBenchQuery[]> {
+async function buildQueries(db: pg.Pool, seed: number): Promise<TBenchQuery[]> {
   const rand = rng(seed);
   const pick = <T>(xs: T[]): T => xs[Math.floor(rand() * xs.length)]!;
   const words = (
