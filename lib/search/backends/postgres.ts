@@ -40,9 +40,10 @@ export const PREFIX_CAP = 250;
  * whole index took 20 ms and reading its newest 1,000 in posted_at order
  * 70 ms more. Otherwise, when those months hold enough matches that the
  * archive's months at that rate would pass the cap, the walk goes on into
- * older months; when they do not (a rarer term), its matches are counted
- * through the whole index at once, up to the cap, and if there are more, the
- * walk goes on after all.
+ * older months (if they hold a tenth of the cap at least: one stray message
+ * dated decades back must not make every term look dense); when they do not
+ * (a rarer term), its matches are counted through the whole index at once,
+ * up to the cap, and if there are more, the walk goes on after all.
  */
 const RECENT_MONTHS = 2;
 /** How far around the reference message near: looks. */
@@ -356,7 +357,8 @@ function stagedSql(where: string, dir: "ASC" | "DESC", fromMonth: string | null,
   return `WITH bounds AS MATERIALIZED (SELECT ${fromMonth ?? (dir === "DESC" ? newest : oldest)} AS first, ${dir === "DESC" ? oldest : newest} AS last),
     recent AS MATERIALIZED (${monthWalk(where, dir, cap + 1, "TRUE", first, `${first} ${step} ${RECENT_MONTHS - 1}`, tsv)}),
     rn AS MATERIALIZED (SELECT count(*) AS n FROM recent),
-    dense AS MATERIALIZED (SELECT r.n <= ${cap} AND r.n * (abs(b.last - b.first) + 1) >= ${cap * RECENT_MONTHS} AS v FROM rn r, bounds b),
+    dense AS MATERIALIZED (SELECT r.n <= ${cap} AND r.n >= ${Math.ceil(cap / 10)} AND r.n * (abs(b.last - b.first) + 1) >= ${cap * RECENT_MONTHS} AS v
+                           FROM rn r, bounds b),
     older AS MATERIALIZED (${monthWalk(where, dir, cap + 1, dense, `${first} ${step} ${RECENT_MONTHS}`, last, tsv)}),
     probe AS MATERIALIZED (SELECT m.id, m.posted_at${tsv ? ", m.search_tsv" : ""} FROM message m WHERE ${rn} <= ${cap} AND NOT ${dense} AND ${where} LIMIT ${cap + 1}),
     n AS MATERIALIZED (SELECT CASE WHEN ${rn} > ${cap} THEN ${cap + 1}
