@@ -67,7 +67,7 @@ export const SECRET_VALUE_CONTEXT_PG = String.raw`(?:[A-Za-z0-9_.-]*${KEY_WORDS}
 /**
  * Every text SECRET_VALUE_CONTEXT_PG matches in contains one of these
  * (lowercased): a cheap test that spares most messages the expression
- * (about 3 µs against 20 µs a message in PostgreSQL).
+ * (about 2 µs against 20 µs a message in PostgreSQL).
  */
 export const SECRET_VALUE_CONTEXT_HINTS = ["pass", "pwd", "secret", "api", "token", "private", "credential", "://", "bearer", "basic"] as const;
 
