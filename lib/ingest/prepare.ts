@@ -1,7 +1,7 @@
 import type { NMessage, NormalizedBatch } from "./adapter";
 import { copyChunks } from "./copy";
 import { mergeBatch } from "./merge";
-import { extractOpsTokens } from "../search/ops-tokens";
+import { searchTokens } from "../search/ops-tokens";
 
 /**
  * A batch's messages in the form the loader writes them (load.ts): merged to
@@ -60,7 +60,7 @@ export function prepareMessages(messages: readonly NMessage[]): TPreparedMessage
     keys.push(`${m.channel}\t${m.ts}`);
     stage.push([
       m.channel, m.ts, m.threadTs, m.user, m.botId, m.username, m.subtype, m.text, m.textTs, m.textSha256, m.searchText,
-      extractOpsTokens(m.searchText).join(" "), m.attachments, m.blocks, m.editedTs, m.editedBy, m.deleted, m.deletedTs, m.replyCount, m.pinned, m.raw, m.rawSha256,
+      searchTokens(m.searchText), m.attachments, m.blocks, m.editedTs, m.editedBy, m.deleted, m.deletedTs, m.replyCount, m.pinned, m.raw, m.rawSha256,
     ]);
     // Only messages with two or more texts get version rows (see supersededVersions in load.ts).
     if (m.versions.size > 1) for (const v of m.versions.values()) versions.push([m.channel, m.ts, v.text, v.textSha256, v.validFromTs, v.editedBy]);

@@ -7,8 +7,10 @@
  * and separators holding at least one of - _ . / : @ = between letters or
  * digits, lower-cased, with sentence punctuation trimmed from both ends.
  * The loader stores them with each message (message.search_tokens, part of
- * the indexed search_tsv); queries use the same rules.
+ * the indexed search_tsv, with the phrase pairs: searchTokens); queries use
+ * the same rules.
  */
+import { phrasePairs } from "./phrase-pairs";
 
 const TRIM = /^[.:,;!?-]+|[.:,;!?-]+$/g;
 
@@ -67,4 +69,9 @@ export function extractOpsTokens(text: string): string[] {
   for (const w of words) out.add(w);
   if (/https?:\/\//i.test(t)) out.add("has:link");
   return [...out];
+}
+
+/** The message.search_tokens column for a search text: its operations tokens and its phrase pairs (phrase-pairs.ts), space-separated. */
+export function searchTokens(text: string): string {
+  return [...extractOpsTokens(text), ...phrasePairs(text)].join(" ");
 }

@@ -12,7 +12,7 @@ import { findActiveRedactions, overlayMessageText } from "../compliance/message-
 import { collectPositiveTerms } from "./query/ast";
 import { parseSearchQuery } from "./query/parse";
 import { postgresSearchBackend } from "./backends/postgres";
-import { extractOpsTokens } from "./ops-tokens";
+import { searchTokens } from "./ops-tokens";
 import {
   advanceOutboxCursor,
   insertVocabularyFor,
@@ -187,7 +187,7 @@ export async function refreshSearchTokens(db: TDb, onProgress?: (done: number, t
     if (page.length === 0) break;
     updated += await updateSearchTokens(
       db,
-      page.map((r) => ({ id: r.id, tokens: extractOpsTokens(r.search_text).join(" ") })),
+      page.map((r) => ({ id: r.id, tokens: searchTokens(r.search_text) })),
     );
     after = page[page.length - 1]!.id;
     done += page.length;

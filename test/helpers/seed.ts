@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { extractOpsTokens } from "../../lib/search/ops-tokens";
+import { searchTokens } from "../../lib/search/ops-tokens";
 import { createUser } from "../../lib/auth/users";
 
 /**
@@ -106,7 +106,7 @@ export async function insertMessage(
       m.deleted ?? false,
       m.deleted ? m.at : null,
       // As the loader does: operations tokens are extracted when a message is written.
-      extractOpsTokens(m.searchText ?? m.text).join(" "),
+      searchTokens(m.searchText ?? m.text),
     ],
   );
   return { id: r.rows[0]!.id, ts };

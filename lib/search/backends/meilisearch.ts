@@ -6,6 +6,7 @@ import { getEnv } from "../../env";
 import { AppError } from "../../errors";
 import { collectPositiveTerms, type TSearchFilter, type TSearchNode } from "../query/ast";
 import { extractOpsTokens, isOpsToken, normalizeOpsToken } from "../ops-tokens";
+import { isPairToken } from "../phrase-pairs";
 import { overlayMessageText } from "../../compliance/message-overlay";
 import { hasSecrets } from "../../compliance/secrets";
 import type { TSearchBackend, TSearchHit, TSearchRequest, TSearchResult } from "../backend";
@@ -85,7 +86,8 @@ function toDoc(r: TIndexRow): TDoc {
     author_keys: r.author_keys.split(/\s+/).filter(Boolean),
     text,
     words: text.replace(/[-_./:@=]+/g, " "),
-    ops_tokens: opsTokens.filter((t) => t !== "has:link"),
+    // Phrase pairs serve PostgreSQL's phrase search only; Meilisearch matches phrases itself.
+    ops_tokens: opsTokens.filter((t) => t !== "has:link" && !isPairToken(t)),
     deleted: r.deleted,
     pinned: r.pinned,
     edited: r.edited,

@@ -5,6 +5,7 @@ import type { TDb } from "../../db";
 import { AppError } from "../../errors";
 import { collectFilters, collectPositiveTerms, type TSearchFilter, type TSearchNode } from "../query/ast";
 import { isOpsToken, isPunctuationOnly, normalizeOpsToken } from "../ops-tokens";
+import { PAIRS_UNKNOWN, phraseQueryPairs } from "../phrase-pairs";
 import { pickCorrections } from "../typo";
 import { FACET_SAMPLE, TOTAL_CAP, type TSearchBackend, type TSearchHit, type TSearchRequest, type TSearchResult } from "../backend";
 
@@ -82,6 +83,24 @@ function wordTsquery(params: TParams, value: string, prefix: boolean, correction
 function phraseTsquery(params: TParams, value: string): string | null {
   if (isPunctuationOnly(value)) return null;
   return `phraseto_tsquery('simple', ${addText(params, value)})`;
+}
+
+/**
+ * tsquery SQL that matches a quoted phrase. A phrase of plain words is its
+ * words in order, as written (the unstemmed positions: weight D), behind its
+ * pair lexemes (phrase-pairs.ts), which the text index answers: "how to roll
+ * back" reads the messages holding "how^to", "to^roll" and "roll^back", where
+ * its words alone are in tens of thousands whose positions would each be
+ * checked. Messages whose pairs are not known (PAIRS_UNKNOWN) are checked as
+ * before. Other phrases (punctuation, other scripts) are PostgreSQL's phrase
+ * of their words.
+ */
+function phraseMatchTsquery(params: TParams, value: string): string | null {
+  const paired = phraseQueryPairs(value);
+  if (!paired) return phraseTsquery(params, value);
+  const filter = `(${paired.pairs.map((p) => `'${p}'`).join(" & ")}) | '${PAIRS_UNKNOWN}'`;
+  const exact = paired.words.map((w) => `${w}:D`).join(" <-> ");
+  return `(${add(params, filter)}::tsquery && to_tsquery('simple', ${addText(params, exact)}))`;
 }
 
 type TCompileContext = {
@@ -242,7 +261,7 @@ function compileNode(ctx: TCompileContext, node: TSearchNode): string {
     }
     case "phrase": {
       if (!ctx.canMatchSecrets && isSecretSearchTerm(node.value)) return "FALSE";
-      const q = phraseTsquery(ctx.params, node.value);
+      const q = phraseMatchTsquery(ctx.params, node.value);
       if (!q) return "TRUE";
       // A masked value is one token: a phrase stands where one was masked only if it starts with it.
       return unmaskedMatch(ctx, q, node.value, node.value.trim().split(/\s+/)[0] ?? "", false);
