@@ -5,6 +5,7 @@ import { readableChannelsSql } from "../lib/access/service";
 import type { TViewer } from "../lib/access/types";
 import { generateSlackExport } from "../lib/demo/generate-slack-export";
 import type { TSearchBackend } from "../lib/search/backend";
+import { isPairToken } from "../lib/search/phrase-pairs";
 import { searchMessages } from "../lib/search/service";
 
 /**
@@ -147,7 +148,7 @@ async function buildQueries(db: pg.Pool, seed: number): Promise<TBenchQuery[]> {
      ORDER BY md5(id::text || $1::text) LIMIT 3000`,
     [String(seed)],
   );
-  const tokens = [...new Set(sample.rows.flatMap((r) => (r.search_tokens ?? "").split(" ")).filter((t) => t && t !== "has:link" && t.length <= 40))];
+  const tokens = [...new Set(sample.rows.flatMap((r) => (r.search_tokens ?? "").split(" ")).filter((t) => t && t !== "has:link" && !isPairToken(t) && t.length <= 40))];
   const phrases: string[] = [];
   for (const r of sample.rows) {
     const ws = r.search_text.split(/\s+/).filter((w) => /^[a-z]{3,}$/i.test(w));

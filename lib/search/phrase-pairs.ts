@@ -20,7 +20,7 @@
  * (positions past 16,383 are clamped), a run of 500 or more characters
  * without a space (a word PostgreSQL may skip), letters that lower-case to
  * ASCII (U+0130, U+212A), a number that PostgreSQL ends before the letters
- * that follow it ("1.5x", "-5x", "1e5x", "host:80x"), <script or <style.
+ * that follow it (NUMBER_THEN_LETTER), <script or <style.
  * test/integration/phrase-pairs.test.ts checks the superset against
  * PostgreSQL on the real exports in ../shared/testdata and on generated text.
  */
@@ -38,8 +38,24 @@ const WORD = /[A-Za-z0-9]+/g;
 const LONG_RUN = /\S{500}/;
 const LOWERS_TO_ASCII = /[\u0130\u212a]/;
 const IGNORED_CONTENT = /<(?:script|style)/i;
-/** A number PostgreSQL's parser ends before letters: signed, decimal, version, mantissa, port. */
-const NUMBER_THEN_LETTER = /[-+.:][0-9]+[A-Za-z]|(?<![A-Za-z0-9])[0-9]+[eE][-+]?[0-9]+[A-Za-z]/;
+/**
+ * A number PostgreSQL's parser ends before the letters right after it, which
+ * then make a word of their own: a decimal or version begun at a word's start
+ * (1.5x, 10.0.0.1x), a mantissa (1e5x), a signed number outside a hyphenated
+ * word (-5x, 1-5x, 1e5-5x, +5x, a-1.5x, after a host: a.bc-6h), a host's
+ * port (example.com:80x). In "now-6h" or "http-5xx" after a space or plain
+ * punctuation the hyphenated word keeps them together.
+ */
+const NUMBER_THEN_LETTER = new RegExp(
+  [
+    String.raw`(?<![A-Za-z0-9])[0-9]+(?:\.[0-9]+)+[A-Za-z]`,
+    String.raw`(?<![A-Za-z0-9])[0-9]+(?:\.[0-9]+)?[eE][-+]?[0-9]+[A-Za-z]`,
+    String.raw`[-+][0-9]+(?:\.[0-9]+|[eE][-+]?[0-9]+)+[A-Za-z]`,
+    String.raw`(?<!(?:^|[\s=("',;|[\]{}*\`!>])[A-Za-z][A-Za-z0-9]*)-[0-9]+[A-Za-z]`,
+    String.raw`\+[0-9]+[A-Za-z]`,
+    String.raw`\.[A-Za-z]{2}[^\s:]*:[0-9]+[A-Za-z]`,
+  ].join("|"),
+);
 const ENTITY = /&(?:#[xX][0-9A-Fa-f]+|#[0-9]+|[A-Za-z:_][A-Za-z0-9:_.\u0080-\uffff-]*);/g;
 
 /** True when `t` is a pair lexeme or PAIRS_UNKNOWN (not a word of the text). */

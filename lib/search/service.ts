@@ -12,7 +12,8 @@ import { findActiveRedactions, overlayMessageText } from "../compliance/message-
 import { collectPositiveTerms } from "./query/ast";
 import { parseSearchQuery } from "./query/parse";
 import { postgresSearchBackend } from "./backends/postgres";
-import { searchTokens } from "./ops-tokens";
+import { extractOpsTokens, searchTokens } from "./ops-tokens";
+import { isPairToken, PAIRS_UNKNOWN, phrasePairs } from "./phrase-pairs";
 import {
   advanceOutboxCursor,
   insertVocabularyFor,
@@ -171,6 +172,25 @@ export async function rebuildSearchIndex(
 }
 
 /**
+ * Whether a message's stored search tokens need no refresh: its operations
+ * tokens are the extractor's, and its phrase pairs are there. Stored pairs
+ * are kept: the loader's are a superset of PostgreSQL's adjacent words, and
+ * the phrase_pairs migration's are exactly those (refreshing them would
+ * rewrite every row of an archive stored before pairs, for nothing). A
+ * message stored as "pairs not known" gets its pairs when the loader now
+ * knows them.
+ */
+function storedTokensCurrent(text: string, stored: string | null): boolean {
+  if (stored === null) return false;
+  const parts = stored ? stored.split(" ") : [];
+  if (parts.filter((t) => !isPairToken(t)).join(" ") !== extractOpsTokens(text).join(" ")) return false;
+  const pairs = parts.filter(isPairToken);
+  // Pairs not known, or none: current only if the loader would store the same now.
+  if (pairs.length === 0 || pairs.includes(PAIRS_UNKNOWN)) return phrasePairs(text).join(" ") === pairs.join(" ");
+  return true;
+}
+
+/**
  * Recompute every message's operations tokens (hostnames, addresses, paths,
  * versions…) from its stored search text with the current extractor, in
  * pages, writing only rows whose tokens changed — so an archive imported
@@ -187,7 +207,7 @@ export async function refreshSearchTokens(db: TDb, onProgress?: (done: number, t
     if (page.length === 0) break;
     updated += await updateSearchTokens(
       db,
-      page.map((r) => ({ id: r.id, tokens: searchTokens(r.search_text) })),
+      page.flatMap((r) => (storedTokensCurrent(r.search_text, r.search_tokens) ? [] : [{ id: r.id, tokens: searchTokens(r.search_text) }])),
     );
     after = page[page.length - 1]!.id;
     done += page.length;

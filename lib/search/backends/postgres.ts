@@ -3,7 +3,7 @@ import { canSeeDeletedContent, canViewRawText, hasFullReadAccess } from "../../a
 import { couldBeMaskedValue, isSecretSearchTerm, SECRET_VALUE_CONTEXT_HINTS, SECRET_VALUE_CONTEXT_PG } from "../../compliance/secrets";
 import type { TDb } from "../../db";
 import { AppError } from "../../errors";
-import { collectFilters, collectPositiveTerms, type TSearchFilter, type TSearchNode } from "../query/ast";
+import { collectFilters, collectPositiveTerms, collectTerms, type TSearchFilter, type TSearchNode } from "../query/ast";
 import { isOpsToken, isPunctuationOnly, normalizeOpsToken } from "../ops-tokens";
 import { PAIRS_UNKNOWN, phraseQueryPairs } from "../phrase-pairs";
 import { pickCorrections } from "../typo";
@@ -402,7 +402,10 @@ export const postgresSearchBackend: TSearchBackend = {
     ]);
     const params: TParams = [];
     const readableP = readable === null ? null : add(params, readable);
-    const scope = (alias: string) => (readableP === null ? "TRUE" : `${alias}.channel_id = ANY (${readableP}::int[])`);
+    // With a text term the scope is checked on the rows the text index finds: the planner would otherwise AND in a
+    // bitmap of every message in the viewer's channels (680,000 for 50 of 90 channels: 56 ms, more than the rows it saves).
+    const scopeColumn = (alias: string) => (positive.length > 0 ? `(${alias}.channel_id + 0)` : `${alias}.channel_id`);
+    const scope = (alias: string) => (readableP === null ? "TRUE" : `${scopeColumn(alias)} = ANY (${readableP}::int[])`);
     const canSeeDeleted = canSeeDeletedContent(req.viewer.role);
     const ctx: TCompileContext = { params, scope, names, corrections, canSeeDeleted, canMatchSecrets: canViewRawText(req.viewer.role) };
     const where = [scope("m")];
@@ -421,7 +424,7 @@ export const postgresSearchBackend: TSearchBackend = {
 
     const sort = req.sort === "relevance" && rankParts.length === 0 ? "newest" : req.sort;
     // Any prefix term, negated ones too (see PREFIX_CAP).
-    const hasPrefix = JSON.stringify(root ?? {}).includes('"prefix":true');
+    const hasPrefix = collectTerms(root).some((x) => x.prefix);
     // Totals count as far as `cap`; past it they are a floor.
     const cap = hasPrefix ? PREFIX_CAP : TOTAL_CAP;
     const candidates = hasPrefix ? PREFIX_CAP : RELEVANCE_CANDIDATES;

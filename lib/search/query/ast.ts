@@ -35,20 +35,27 @@ export type TSearchNode =
 export type TSearchQuery = { root: TSearchNode | null; source: string };
 
 /** Every word and phrase that is not under a negation (for ranking and highlights). */
-export function collectPositiveTerms(node: TSearchNode | null, negated = false): Array<{ kind: "word" | "phrase"; value: string; prefix: boolean }> {
+export function collectPositiveTerms(node: TSearchNode | null): Array<{ kind: "word" | "phrase"; value: string; prefix: boolean }> {
+  return collectTerms(node)
+    .filter((t) => !t.negated)
+    .map(({ kind, value, prefix }) => ({ kind, value, prefix }));
+}
+
+/** Every word and phrase in the tree, with whether it sits under a negation. */
+export function collectTerms(node: TSearchNode | null, negated = false): Array<{ kind: "word" | "phrase"; value: string; prefix: boolean; negated: boolean }> {
   if (!node) return [];
   switch (node.kind) {
     case "word":
-      return negated ? [] : [{ kind: "word", value: node.value, prefix: node.prefix }];
+      return [{ kind: "word", value: node.value, prefix: node.prefix, negated }];
     case "phrase":
-      return negated ? [] : [{ kind: "phrase", value: node.value, prefix: false }];
+      return [{ kind: "phrase", value: node.value, prefix: false, negated }];
     case "filter":
       return [];
     case "not":
-      return collectPositiveTerms(node.child, !negated);
+      return collectTerms(node.child, !negated);
     case "and":
     case "or":
-      return node.children.flatMap((c) => collectPositiveTerms(c, negated));
+      return node.children.flatMap((c) => collectTerms(c, negated));
   }
 }
 
