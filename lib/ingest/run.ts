@@ -3,6 +3,7 @@ import type { IngestAdapter, IngestInput, TProgress } from "./adapter";
 import { addCounts, emptyCounts, finishBatch, writeBatchRows, type TBatchCounts, type TLoadContext } from "./load";
 import { prepareBatch, type TLoadBatch, type TPreparedBatch } from "./prepare";
 import { readInWorker } from "./read-in-worker";
+import { flushTextIndexPending } from "../search/repository";
 import { requestSearchIndexing } from "../search/service";
 import { clearCheckpoints, createIngestRun, finishIngestRun, loadCheckpoints, recordRunProgress, saveCheckpoint } from "./repository";
 
@@ -245,6 +246,8 @@ export async function runIngest(opts: TIngestOptions): Promise<TIngestSummary> {
     const finished = opts.maxBatches === undefined || batches < opts.maxBatches;
     if (finished) await clearCheckpoints(pool, sourceKey);
     await finishIngestRun(pool, runId, finished ? "completed" : "failed", finished ? undefined : "stopped early");
+    // Searches right after an import read the text index without its pending list.
+    await flushTextIndexPending(pool);
     return { runId, source: adapter.name, sourceKey, resumed: checkpoints.size > 0, batches, counts: state.counts };
   } catch (e) {
     await finishIngestRun(pool, runId, "failed", (e as Error).message).catch(() => undefined);

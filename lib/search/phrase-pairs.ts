@@ -43,15 +43,15 @@ const IGNORED_CONTENT = /<(?:script|style)/i;
  * then make a word of their own: a decimal or version begun at a word's start
  * (1.5x, 10.0.0.1x), a mantissa (1e5x), a signed number outside a hyphenated
  * word (-5x, 1-5x, 1e5-5x, +5x, a-1.5x, after a host: a.bc-6h), a host's
- * port (example.com:80x). In "now-6h" or "http-5xx" after a space or plain
- * punctuation the hyphenated word keeps them together.
+ * port (example.com:80x). In "now-6h" or "api-gateway-5xx" after a space,
+ * a slash or plain punctuation the hyphenated word keeps them together.
  */
 const NUMBER_THEN_LETTER = new RegExp(
   [
     String.raw`(?<![A-Za-z0-9])[0-9]+(?:\.[0-9]+)+[A-Za-z]`,
     String.raw`(?<![A-Za-z0-9])[0-9]+(?:\.[0-9]+)?[eE][-+]?[0-9]+[A-Za-z]`,
     String.raw`[-+][0-9]+(?:\.[0-9]+|[eE][-+]?[0-9]+)+[A-Za-z]`,
-    String.raw`(?<!(?:^|[\s=("',;|[\]{}*\`!>])[A-Za-z][A-Za-z0-9]*)-[0-9]+[A-Za-z]`,
+    String.raw`(?<!(?:^|[\s=("',;|[\]{}*\`!>/])[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z][A-Za-z0-9]*)*)-[0-9]+[A-Za-z]`,
     String.raw`\+[0-9]+[A-Za-z]`,
     String.raw`\.[A-Za-z]{2}[^\s:]*:[0-9]+[A-Za-z]`,
   ].join("|"),

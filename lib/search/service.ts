@@ -16,6 +16,7 @@ import { extractOpsTokens, searchTokens } from "./ops-tokens";
 import { isPairToken, PAIRS_UNKNOWN, phrasePairs } from "./phrase-pairs";
 import {
   advanceOutboxCursor,
+  flushTextIndexPending,
   insertVocabularyFor,
   pruneOutbox,
   rebuildVocabulary,
@@ -28,6 +29,7 @@ import {
   countMessages,
   selectSearchTextPage,
   updateSearchTokens,
+  vacuumMessages,
 } from "./repository";
 import type pg from "pg";
 import { enqueueJob } from "../jobs/enqueue";
@@ -148,6 +150,7 @@ export async function drainSearchOutbox(db: TDb, opts: { maxEntries?: number } =
     consumers.push(MEILI_CONSUMER);
   }
   await pruneOutbox(db, consumers);
+  await flushTextIndexPending(db);
   return entries.length;
 }
 
@@ -160,6 +163,7 @@ export async function rebuildSearchIndex(
   onProgress?: (done: number, total: number | null) => void,
 ): Promise<{ words: number; documents: number | null; tokensUpdated: number }> {
   const tokensUpdated = await refreshSearchTokens(client, onProgress);
+  if (tokensUpdated > 0) await vacuumMessages(client);
   const start = await selectLatestOutboxId(client);
   const words = await rebuildVocabulary(client);
   await advanceOutboxCursor(client, VOCABULARY, start);

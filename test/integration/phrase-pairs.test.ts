@@ -57,7 +57,7 @@ function corpusTexts(): string[] {
 function generatedTexts(n: number): string[] {
   const pieces = ["a", "b", "e", "x", "E", "1", "2", "0", "9", " ", " ", " ", ".", "-", "+", ":", "/", "<", ">", "&", ";", "#", '"', "'", "\\", "!", "?",
     "=", "_", "~", "@", "%", "é", "—", "\u200b", "\n", "http", "://", "<b>", "</b>", "&amp;", "<!--", "-->", '<a href="', "1e5", "0x", "v2.", "www.", "foo", "bar",
-    "68943e25-", "now-6h", ".com:80", "1.5", "-22f5"];
+    "68943e25-", "now-6h", ".com:80", "1.5", "-22f5", "a.bc", "api-gateway-5xx", "-a"];
   let s = 12345;
   const rnd = () => (s = (s * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
   return Array.from({ length: n }, () => {

@@ -86,21 +86,26 @@ function phraseTsquery(params: TParams, value: string): string | null {
 }
 
 /**
- * tsquery SQL that matches a quoted phrase. A phrase of plain words is its
- * words in order, as written (the unstemmed positions: weight D), behind its
- * pair lexemes (phrase-pairs.ts), which the text index answers: "how to roll
- * back" reads the messages holding "how^to", "to^roll" and "roll^back", where
- * its words alone are in tens of thousands whose positions would each be
- * checked. Messages whose pairs are not known (PAIRS_UNKNOWN) are checked as
- * before. Other phrases (punctuation, other scripts) are PostgreSQL's phrase
- * of their words.
+ * SQL matching a quoted phrase: a tsquery for the text index and, for a
+ * phrase of plain words, a check on the rows it finds. Such a phrase is its
+ * words in order, as written (the unstemmed positions: weight D), found by
+ * its pair lexemes (phrase-pairs.ts): "how to roll back" reads the messages
+ * holding "how^to", "to^roll" and "roll^back", where its words alone are in
+ * tens of thousands whose positions would each be checked. Messages whose
+ * pairs are not known (PAIRS_UNKNOWN) are checked too. Other phrases
+ * (punctuation, other scripts) are PostgreSQL's phrase of their words.
  */
-function phraseMatchTsquery(params: TParams, value: string): string | null {
+function phraseMatch(params: TParams, value: string): { tsquery: string; check?: string } | null {
   const paired = phraseQueryPairs(value);
-  if (!paired) return phraseTsquery(params, value);
+  if (!paired) {
+    const q = phraseTsquery(params, value);
+    return q ? { tsquery: q } : null;
+  }
   const filter = `(${paired.pairs.map((p) => `'${p}'`).join(" & ")}) | '${PAIRS_UNKNOWN}'`;
   const exact = paired.words.map((w) => `${w}:D`).join(" <-> ");
-  return `(${add(params, filter)}::tsquery && to_tsquery('simple', ${addText(params, exact)}))`;
+  // The index reads the pairs alone (the words' own entries hold most messages and add nothing to them);
+  // the words in order are checked on the rows it finds (ts_match_vq: the same match, not an index condition).
+  return { tsquery: `${add(params, filter)}::tsquery`, check: `ts_match_vq(m.search_tsv, to_tsquery('simple', ${addText(params, exact)}))` };
 }
 
 type TCompileContext = {
@@ -119,8 +124,8 @@ type TCompileContext = {
  * found only by their properties: channel, person, date, id) — a redaction
  * is an overlay, so the indexed row is unchanged and excluded here.
  */
-function contentMatch(tsquery: string): string {
-  return `(m.search_tsv @@ ${tsquery} AND NOT EXISTS (SELECT 1 FROM message_redaction sx WHERE sx.message_id = m.id AND sx.reverted_at IS NULL))`;
+function contentMatch(tsquery: string, check?: string): string {
+  return `(m.search_tsv @@ ${tsquery}${check ? ` AND ${check}` : ""} AND NOT EXISTS (SELECT 1 FROM message_redaction sx WHERE sx.message_id = m.id AND sx.reverted_at IS NULL))`;
 }
 
 /**
@@ -144,9 +149,9 @@ function asMaskedValue(params: TParams, term: string, prefix: boolean): string {
 }
 
 /** contentMatch(tsquery), and, for readers without raw text when `value` could be masked, not where it stands masked. */
-function unmaskedMatch(ctx: TCompileContext, tsquery: string, value: string, probe: string, prefix: boolean): string {
-  if (ctx.canMatchSecrets || !couldBeMaskedValue(probe)) return contentMatch(tsquery);
-  return `(${contentMatch(tsquery)} AND NOT ${asMaskedValue(ctx.params, value, prefix)})`;
+function unmaskedMatch(ctx: TCompileContext, tsquery: string, value: string, probe: string, prefix: boolean, check?: string): string {
+  if (ctx.canMatchSecrets || !couldBeMaskedValue(probe)) return contentMatch(tsquery, check);
+  return `(${contentMatch(tsquery, check)} AND NOT ${asMaskedValue(ctx.params, value, prefix)})`;
 }
 
 /** The ids `in:` and `from:` name, by the lowercased name. */
@@ -261,10 +266,10 @@ function compileNode(ctx: TCompileContext, node: TSearchNode): string {
     }
     case "phrase": {
       if (!ctx.canMatchSecrets && isSecretSearchTerm(node.value)) return "FALSE";
-      const q = phraseMatchTsquery(ctx.params, node.value);
+      const q = phraseMatch(ctx.params, node.value);
       if (!q) return "TRUE";
       // A masked value is one token: a phrase stands where one was masked only if it starts with it.
-      return unmaskedMatch(ctx, q, node.value, node.value.trim().split(/\s+/)[0] ?? "", false);
+      return unmaskedMatch(ctx, q.tsquery, node.value, node.value.trim().split(/\s+/)[0] ?? "", false, q.check);
     }
     case "filter":
       return compileFilter(ctx, node.filter);
