@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { createTestDatabase, type TTestDatabase } from "../helpers/db";
+import { TESTDATA } from "../helpers/corpus";
 import { seedArchive, type TSeed } from "../helpers/seed";
 import { extractOpsTokens, searchTokens } from "../../lib/search/ops-tokens";
 import { PAIRS_UNKNOWN, phrasePairs } from "../../lib/search/phrase-pairs";
@@ -15,8 +16,6 @@ import { refreshSearchTokens, searchMessages } from "../../lib/search/service";
 // PostgreSQL's own parse, on the real chats, logs and postmortems in
 // ../shared/testdata and on generated text full of what its parser treats
 // specially; then end to end, through the search backend.
-
-const TESTDATA = path.resolve(import.meta.dirname, "../../../shared/testdata");
 
 let t: TTestDatabase;
 let seed: TSeed;
