@@ -69,8 +69,16 @@ function isRoot(): boolean {
   return typeof process.getuid === "function" && process.getuid() === 0;
 }
 
+let postgresIdsOnce: { uid?: number; gid?: number } | undefined;
+
 /** PostgreSQL refuses to run as root; as root we run it as `postgres`. */
 function postgresIds(): { uid?: number; gid?: number } {
+  // Asked before every pg_ctl call and file written; the answer does not change while we run.
+  postgresIdsOnce ??= lookUpPostgresIds();
+  return postgresIdsOnce;
+}
+
+function lookUpPostgresIds(): { uid?: number; gid?: number } {
   if (!isRoot()) return {};
   const id = (flag: string) => spawnSync("id", [flag, "postgres"], { encoding: "utf8" });
   let u = id("-u");
