@@ -12,7 +12,7 @@ import { findActiveRedactions, overlayMessageText } from "../compliance/message-
 import { collectPositiveTerms } from "./query/ast";
 import { parseSearchQuery } from "./query/parse";
 import { postgresSearchBackend } from "./backends/postgres";
-import { extractOpsTokens, searchTokens } from "./ops-tokens";
+import { extractOpsTokens } from "./ops-tokens";
 import { isPairToken, PAIRS_UNKNOWN, phrasePairs } from "./phrase-pairs";
 import {
   advanceOutboxCursor,
@@ -176,22 +176,23 @@ export async function rebuildSearchIndex(
 }
 
 /**
- * Whether a message's stored search tokens need no refresh: its operations
- * tokens are the extractor's, and its phrase pairs are there. Stored pairs
- * are kept: the loader's are a superset of PostgreSQL's adjacent words, and
- * the phrase_pairs migration's are exactly those (refreshing them would
- * rewrite every row of an archive stored before pairs, for nothing). A
- * message stored as "pairs not known" gets its pairs when the loader now
- * knows them.
+ * A message's search tokens as they should be stored now, or null when the
+ * stored ones need no refresh: its operations tokens are the extractor's,
+ * and its phrase pairs are there. Stored pairs are kept: the loader's are a
+ * superset of PostgreSQL's adjacent words, and the phrase_pairs migration's
+ * are exactly those (refreshing them would rewrite every row of an archive
+ * stored before pairs, for nothing). A message stored as "pairs not known"
+ * gets its pairs when the loader now knows them.
  */
-function storedTokensCurrent(text: string, stored: string | null): boolean {
-  if (stored === null) return false;
-  const parts = stored ? stored.split(" ") : [];
-  if (parts.filter((t) => !isPairToken(t)).join(" ") !== extractOpsTokens(text).join(" ")) return false;
-  const pairs = parts.filter(isPairToken);
-  // Pairs not known, or none: current only if the loader would store the same now.
-  if (pairs.length === 0 || pairs.includes(PAIRS_UNKNOWN)) return phrasePairs(text).join(" ") === pairs.join(" ");
-  return true;
+function refreshedTokens(text: string, stored: string | null): string | null {
+  const ops = extractOpsTokens(text);
+  const parts = stored === null ? null : stored ? stored.split(" ") : [];
+  const opsCurrent = parts !== null && parts.filter((t) => !isPairToken(t)).join(" ") === ops.join(" ");
+  const storedPairs = parts?.filter(isPairToken) ?? [];
+  if (opsCurrent && storedPairs.length > 0 && !storedPairs.includes(PAIRS_UNKNOWN)) return null;
+  // As searchTokens(text) writes them, from the operations tokens found above.
+  const tokens = [...ops, ...phrasePairs(text)].join(" ");
+  return tokens === stored ? null : tokens;
 }
 
 /**
@@ -211,7 +212,10 @@ export async function refreshSearchTokens(db: TDb, onProgress?: (done: number, t
     if (page.length === 0) break;
     updated += await updateSearchTokens(
       db,
-      page.flatMap((r) => (storedTokensCurrent(r.search_text, r.search_tokens) ? [] : [{ id: r.id, tokens: searchTokens(r.search_text) }])),
+      page.flatMap((r) => {
+        const tokens = refreshedTokens(r.search_text, r.search_tokens);
+        return tokens === null ? [] : [{ id: r.id, tokens }];
+      }),
     );
     after = page[page.length - 1]!.id;
     done += page.length;
